@@ -1,0 +1,452 @@
+"""The encyclopedia's content model: categories, articles, sections, references, tags, glossary.
+
+Every translated field (see ``translation.py``) is stored twice, ``<field>_zh_hans`` and
+``<field>_zh_hant``, by django-modeltranslation. :class:`ScriptSyncedModel` applies the save rule of
+DESIGN.md ("Two scripts") to those pairs: whatever the editor typed in one script, both are stored.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from . import conversion
+from .conversion import HANS, HANT
+
+SLUG_MAX_LENGTH = 200
+
+
+def field_name(name: str, script: str) -> str:
+    """The modeltranslation column for ``name`` in ``script``: title, zh-hant → title_zh_hant."""
+    return f"{name}_{script.replace('-', '_')}"
+
+
+def current_script() -> str:
+    language = (get_language() or settings.LANGUAGE_CODE).lower()
+    return HANT if language.startswith("zh-hant") or language in {"zh-tw", "zh-hk", "zh-mo"} else HANS
+
+
+def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """Names of the model's fields registered with modeltranslation, in declaration order."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return ()
+    order = [f.name for f in model._meta.get_fields()]
+    return tuple(sorted(options.fields, key=lambda name: order.index(name) if name in order else 0))
+
+
+class ScriptSyncedModel(models.Model):
+    """Keeps both scripts of every translated field filled, by the rule in DESIGN.md.
+
+    The stored values are remembered when a row is loaded; on save each field's pair is reconciled
+    against them (:func:`articles.conversion.reconcile`) with the glossary that applies.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Iterable[str], values: Iterable[Any]):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_scripts()
+        return instance
+
+    def _remember_scripts(self) -> None:
+        loaded = self.__dict__
+        self._stored_scripts = {
+            name: (loaded.get(field_name(name, HANS)), loaded.get(field_name(name, HANT)))
+            for name in translated_fields(type(self))
+            if field_name(name, HANS) in loaded and field_name(name, HANT) in loaded
+        }
+
+    def glossary(self) -> conversion.Glossary:
+        return GlossaryTerm.glossary_for(None)
+
+    def sync_scripts(self, glossary: conversion.Glossary | None = None) -> None:
+        """Apply the save rule to every translated field (called by :meth:`save`)."""
+        glossary = self.glossary() if glossary is None else glossary
+        stored = getattr(self, "_stored_scripts", {})
+        for name in self.script_synced_fields():
+            hans_attr, hant_attr = field_name(name, HANS), field_name(name, HANT)
+            new = (getattr(self, hans_attr) or "", getattr(self, hant_attr) or "")
+            hans, hant = conversion.reconcile(stored.get(name), new, glossary)
+            setattr(self, hans_attr, hans)
+            setattr(self, hant_attr, hant)
+
+    def script_synced_fields(self) -> tuple[str, ...]:
+        return translated_fields(type(self))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sync_scripts()
+        self.fill_slugs()
+        super().save(*args, **kwargs)
+        self._remember_scripts()
+
+    def fill_slugs(self) -> None:
+        """Models with a translated ``slug`` derive each empty script's slug from its title."""
+
+
+def unique_slug(model: type[models.Model], column: str, base: str, exclude_pk: Any) -> str:
+    """``base`` made unique in ``column`` by a numeric suffix (条约, 条约-2, 条约-3 …)."""
+    base = (base or "item")[: SLUG_MAX_LENGTH - 6].strip("-") or "item"
+    taken = set(
+        model._default_manager.filter(**{f"{column}__startswith": base})
+        .exclude(pk=exclude_pk)
+        .values_list(column, flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class SluggedMixin:
+    """Fills ``slug_<script>`` from ``<title_field>_<script>`` when empty; keeps slugs unique."""
+
+    slug_source = "title"
+
+    def fill_slugs(self) -> None:
+        for script in (HANS, HANT):
+            column = field_name("slug", script)
+            current = getattr(self, column) or slugify(
+                getattr(self, field_name(self.slug_source, script)) or "", allow_unicode=True
+            )
+            setattr(self, column, unique_slug(type(self), column, current, self.pk))
+
+    def script_synced_fields(self) -> tuple[str, ...]:
+        # Slugs are derived from titles per script rather than converted from each other.
+        return tuple(name for name in translated_fields(type(self)) if name != "slug")
+
+
+class Category(SluggedMixin, ScriptSyncedModel):
+    """A node of the category tree. Articles belong to many categories."""
+
+    slug_source = "name"
+
+    name = models.CharField(_("名称"), max_length=200)
+    slug = models.SlugField(_("网址名"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级分类"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    hidden = models.BooleanField(
+        _("隐藏"), default=False, help_text=_("隐藏分类不在条目页显示（维护用分类）。")
+    )
+
+    class Meta:
+        verbose_name = _("分类")
+        verbose_name_plural = _("分类")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="category_not_own_parent"),
+            # slug_zh_* are added by modeltranslation (translation.py); one slug per script.
+            models.UniqueConstraint(fields=["slug_zh_hans"], name="unique_category_slug_zh_hans"),
+            models.UniqueConstraint(fields=["slug_zh_hant"], name="unique_category_slug_zh_hant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.name_zh_hans or self.name_zh_hant or ""
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+    def ancestors(self) -> list["Category"]:
+        """Parents from the root down, following ``parent`` (one query per level)."""
+        chain: list[Category] = []
+        seen = {self.pk}
+        node = self.parent
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return list(reversed(chain))
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("分类不能是自己的上级分类。")})
+        # Walk up from the proposed parent; meeting this category again means a cycle.
+        parents = dict(Category.objects.values_list("pk", "parent_id"))
+        node, seen = self.parent_id, set()
+        while node is not None and node not in seen:
+            if node == self.pk:
+                raise ValidationError(
+                    {"parent": _("不能把分类移到它自己的下级分类之下（会形成循环）。")}
+                )
+            seen.add(node)
+            node = parents.get(node)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.parent_id is not None:
+            self.clean()
+        super().save(*args, **kwargs)
+
+    def merge_into(self, target: "Category") -> int:
+        """Move this category's articles and subcategories to ``target``, then delete it.
+
+        Returns the number of articles moved. The caller wraps it in a transaction.
+        """
+        if target.pk == self.pk:
+            raise ValidationError(_("不能把分类合并到它自己。"))
+        if self.pk in {c.pk for c in target.ancestors()}:
+            raise ValidationError(_("不能把分类合并到它自己的下级分类。"))
+        articles = list(self.articles.all())
+        target.articles.add(*articles)
+        self.children.update(parent=target)
+        self.delete()
+        return len(articles)
+
+
+class Tag(TagBase):
+    """A tag shared by both scripts: 条约 and 條約 are one tag.
+
+    ``name`` (taggit's unique key) holds the Simplified form; ``name_zh_hant`` the Traditional
+    one. Tags are not registered with modeltranslation because taggit looks tags up by ``name``
+    and modeltranslation would rewrite that lookup to the active script.
+    """
+
+    name_zh_hant = models.CharField(_("名称（繁體）"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("标签")
+        verbose_name_plural = _("标签")
+        ordering = ["name"]
+
+    @staticmethod
+    def canonical(name: str) -> str:
+        return conversion.to_simplified(name.strip())
+
+    @property
+    def name_zh_hans(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return (self.name_zh_hant or self.name) if current_script() == HANT else self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name = self.canonical(self.name)
+        if not self.name_zh_hant:
+            self.name_zh_hant = conversion.to_traditional(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        verbose_name = _("条目标签")
+        verbose_name_plural = _("条目标签")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag"),
+        ]
+
+
+class ScriptTaggableManager(_TaggableManager):
+    """Normalises tag names to their Simplified key, so either script finds the same tag."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        tags = [Tag.canonical(t) if isinstance(t, str) else t for t in tags]
+        return super()._to_tag_model_instances(tags, tag_kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Article(SluggedMixin, ScriptSyncedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    title = models.CharField(_("标题"), max_length=200)
+    slug = models.SlugField(_("网址名"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, blank=True)
+    lead = models.TextField(_("导言"), blank=True, help_text=_("第一个标题之前的文字（Markdown）。"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("分类"), related_name="articles", blank=True
+    )
+    tags = TaggableManager(
+        verbose_name=_("标签"), through=TaggedArticle, manager=ScriptTaggableManager, blank=True
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("条目")
+        verbose_name_plural = _("条目")
+        ordering = ["-updated_at", "pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_date",
+            ),
+            models.UniqueConstraint(fields=["slug_zh_hans"], name="unique_article_slug_zh_hans"),
+            models.UniqueConstraint(fields=["slug_zh_hant"], name="unique_article_slug_zh_hant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.title_zh_hans or self.title_zh_hant or ""
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def glossary(self) -> conversion.Glossary:
+        return GlossaryTerm.glossary_for(self.pk)
+
+    def publish(self, when=None) -> None:
+        """Mark published; ``published_at`` is set on first publish and kept afterwards."""
+        self.status = self.Status.PUBLISHED
+        if self.published_at is None or when is not None:
+            self.published_at = when or timezone.now()
+
+    def unpublish(self) -> None:
+        self.status = self.Status.DRAFT
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class ArticlePart(ScriptSyncedModel):
+    """Base of the parts of an article; converted with the article's glossary."""
+
+    class Meta:
+        abstract = True
+
+    def glossary(self) -> conversion.Glossary:
+        return GlossaryTerm.glossary_for(self.article_id)
+
+
+class Section(ArticlePart):
+    class Level(models.IntegerChoices):
+        H2 = 2, _("二级标题")
+        H3 = 3, _("三级标题")
+        H4 = 4, _("四级标题")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices, default=Level.H2)
+    heading = models.CharField(_("标题"), max_length=300)
+    body = models.TextField(_("正文"), blank=True)
+
+    class Meta:
+        verbose_name = _("章节")
+        verbose_name_plural = _("章节")
+        ordering = ["article", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=2, level__lte=4), name="section_level_2_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading or self.heading_zh_hans or ""
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#s{self.position}"
+
+
+class Reference(ArticlePart):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    key = models.CharField(
+        _("引用键"), max_length=50, help_text=_("正文中以 [^键] 引用，例如 1 或 handbook。")
+    )
+    text = models.TextField(_("内容"), blank=True, help_text=_("行内 Markdown。可留空（导入时来源已丢失）。"))
+    url = models.URLField(_("网址"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("参考文献")
+        verbose_name_plural = _("参考文献")
+        ordering = ["article", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "key"], name="unique_reference_key_per_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.key}] {self.text or ''}".strip()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text_zh_hans or self.text_zh_hant or "").strip()
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#ref-{self.key}"
+
+
+class GlossaryTerm(models.Model):
+    """A conversion pair applied before OpenCC, site-wide or for one article."""
+
+    hans = models.CharField(_("简体"), max_length=100)
+    hant = models.CharField(_("繁體"), max_length=100)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("仅用于条目"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="glossary_terms",
+        help_text=_("留空则全站适用。"),
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("转换词汇")
+        verbose_name_plural = _("转换词汇")
+        ordering = ["hans"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hans"], condition=Q(article=None), name="unique_global_glossary_term"
+            ),
+            models.UniqueConstraint(fields=["article", "hans"], name="unique_article_glossary_term"),
+            models.CheckConstraint(condition=~Q(hans="") & ~Q(hant=""), name="glossary_term_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hans} ⇄ {self.hant}"
+
+    @classmethod
+    def glossary_for(cls, article_id: int | None) -> conversion.Glossary:
+        """Global terms plus the article's own (which win on the same Simplified term)."""
+        terms = cls.objects.filter(Q(article=None) | Q(article_id=article_id) if article_id else Q(article=None))
+        # Article terms last so they override global ones in the dict.
+        ordered = sorted(terms.values_list("hans", "hant", "article_id"), key=lambda t: t[2] is not None)
+        return conversion.Glossary(tuple({hans: (hans, hant) for hans, hant, _ in ordered}.values()))

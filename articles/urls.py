@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<str:slug>/", views.article_detail, name="article"),
+    path("categories/<str:slug>/", views.category_detail, name="category"),
+    path("tags/<str:slug>/", views.tag_detail, name="tag"),
+]
