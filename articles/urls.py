@@ -9,4 +9,5 @@ urlpatterns = [
     path("articles/<str:slug>/", views.article_detail, name="article"),
     path("categories/<str:slug>/", views.category_detail, name="category"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
+    path("search/", views.search, name="search"),
 ]

@@ -31,3 +31,18 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=tag)
     return render(request, "articles/tag_detail.html", {"tag": tag, "articles": articles})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """First cut: title match in either script (the search issue replaces it with ranked search)."""
+    from django.db.models import Q
+
+    from .conversion import to_simplified, to_traditional
+
+    query = request.GET.get("q", "").strip()[:200]
+    articles = Article.objects.none()
+    if query:
+        articles = Article.objects.published().filter(
+            Q(title_zh_hans__icontains=to_simplified(query)) | Q(title_zh_hant__icontains=to_traditional(query))
+        )
+    return render(request, "articles/search.html", {"query": query, "articles": articles})
