@@ -180,6 +180,21 @@ class Category(SluggedMixin, ScriptSyncedModel):
             node = node.parent
         return list(reversed(chain))
 
+    @classmethod
+    def tree_paths(cls) -> dict[int, list[str]]:
+        """Every category's path of names from the root, in the active script, in one query."""
+        column = field_name("name", current_script())
+        rows = {pk: (parent, name) for pk, parent, name in cls.objects.values_list("pk", "parent_id", column)}
+        paths: dict[int, list[str]] = {}
+        for pk in rows:
+            chain, node, seen = [], pk, set()
+            while node is not None and node in rows and node not in seen:
+                seen.add(node)
+                chain.append(rows[node][1])
+                node = rows[node][0]
+            paths[pk] = chain[::-1]
+        return paths
+
     def clean(self) -> None:
         super().clean()
         if self.parent_id is None:

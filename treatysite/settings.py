@@ -169,3 +169,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# modeltranslation's tabbed admin needs jQuery UI; serve our vendored copy (1.13.3, MIT)
+# instead of its default CDN URL, so the admin works offline and under a strict CSP.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
