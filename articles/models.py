@@ -325,6 +325,7 @@ class Article(SluggedMixin, ScriptSyncedModel):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_date",
+                violation_error_message=_("已发布的条目必须有发布时间。"),
             ),
             models.UniqueConstraint(fields=["slug_zh_hans"], name="unique_article_slug_zh_hans"),
             models.UniqueConstraint(fields=["slug_zh_hant"], name="unique_article_slug_zh_hant"),
@@ -355,6 +356,12 @@ class Article(SluggedMixin, ScriptSyncedModel):
 
     def unpublish(self) -> None:
         self.status = self.Status.DRAFT
+
+    def clean(self) -> None:
+        super().clean()
+        # Publishing without a date means "now" (runs before constraint validation in forms).
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.status == self.Status.PUBLISHED and self.published_at is None:
