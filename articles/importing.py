@@ -31,7 +31,6 @@ from urllib.parse import unquote
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from markdown_it import MarkdownIt
 
@@ -513,7 +512,6 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
         article.categories.set(categories)
         if parsed.tags is not None:
             article.tags.set(parsed.tags)
-        if parsed.published_at is None and not created:
-            # bulk_create skips save(): touch the article so caches and "updated" follow the import.
-            Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
+        # bulk_create skips save() and its signals: rebuild the search columns once, here.
+        article.rebuild_search_document()
         return ImportResult(article, created, len(sections), len(references), len(categories))

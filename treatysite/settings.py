@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "articles.scripts.RememberScriptMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "articles.views.scripts_context",
             ],
         },
     },
@@ -174,3 +176,11 @@ LOGGING = {
 # modeltranslation's tabbed admin needs jQuery UI; serve our vendored copy (1.13.3, MIT)
 # instead of its default CDN URL, so the admin works offline and under a strict CSP.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+
+# Seconds a rendered article page stays cached for anonymous readers; 0 turns the cache off.
+ARTICLE_CACHE_SECONDS = int(os.environ.get("ARTICLE_CACHE_SECONDS", "600"))
+# The script for readers whose cookie and Accept-Language say nothing (zh-hans or zh-hant).
+DEFAULT_SCRIPT = os.environ.get("DEFAULT_SCRIPT", "zh-hans")
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
