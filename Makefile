@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages bench bench-search clean
+.PHONY: run test install install-test messages bench bench-search backup restore clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,11 @@ bench-search: install
 	createdb -h 127.0.0.1 -U root bench 2>/dev/null || true
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --no-input -v0
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_search
+
+# Back up all content (both scripts), users and history to backups/<timestamp>.xml.gz, and restore.
+backup: install
+	$(PY) manage.py backup_content
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/<timestamp>.xml.gz" && exit 2)
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py restore_content "$(FILE)" --flush

@@ -239,6 +239,17 @@ class CategoryAdmin(TabbedTranslationAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Category]:
         return super().get_queryset(request).annotate(num_articles=Count("articles", distinct=True))
 
+    def has_delete_permission(self, request: HttpRequest, obj: Category | None = None) -> bool:
+        """Deleting a category that still has articles is for superusers only (merge first)."""
+        if obj is not None and not request.user.is_superuser and obj.articles.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Category]) -> None:
+        if not request.user.is_superuser and queryset.filter(articles__isnull=False).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         # The whole tree in one query, so each row can show its path without a query per level.
         self._paths = Category.tree_paths()
@@ -259,7 +270,12 @@ class CategoryAdmin(TabbedTranslationAdmin):
     def article_count(self, obj: Category) -> int:
         return obj.num_articles
 
-    @admin.action(description=_("合并所选分类到另一分类"), permissions=("change", "delete"))
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        # Merging changes the target and deletes the sources: it needs both permissions
+        # (an action's own permissions tuple means "any of", not "all of").
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description=_("合并所选分类到另一分类"), permissions=("merge",))
     def merge_categories(self, request: HttpRequest, queryset: QuerySet[Category]) -> HttpResponse | None:
         form = MergeCategoriesForm(request.POST if "apply" in request.POST else None, sources=queryset)
         if form.is_valid():

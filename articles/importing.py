@@ -36,7 +36,7 @@ from django.utils.dateparse import parse_datetime
 from markdown_it import MarkdownIt
 
 from . import conversion
-from .models import Article, Category, GlossaryTerm, Reference, Section
+from .models import MAX_TEXT_CHARS, Article, Category, GlossaryTerm, Reference, Section
 
 EXPORT_FORMAT = "treatysite-export/1"
 
@@ -398,13 +398,25 @@ def read_article_file(path: Path) -> ParsedArticle:
         raise ImportFailure("empty file")
     if text.startswith("---\n") and f'"format": "{EXPORT_FORMAT}"' in text.split("---\n", 2)[1]:
         try:
-            return parse_export(text)
+            parsed = parse_export(text)
+            check_sizes(parsed)
+            return parsed
         except (ValueError, KeyError, TypeError) as error:
             raise ImportFailure(f"broken export front matter: {error}") from error
     parsed = parse_wiki_markdown(text, fallback_title=path.stem)
     if not parsed.title:
         raise ImportFailure("no title: no bold lead term and no usable file name")
+    check_sizes(parsed)
     return parsed
+
+
+def check_sizes(parsed: ParsedArticle) -> None:
+    """The models' limits, checked before anything is saved (bulk_create skips validation)."""
+    texts = [("lead", parsed.lead)] + [(f"section {s.heading!r}", s.body) for s in parsed.sections]
+    texts += [(f"reference {r.key}", r.text) for r in parsed.references]
+    for where, text in texts:
+        if len(text) > MAX_TEXT_CHARS:
+            raise ImportFailure(f"{where} has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,} — split it")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +25,16 @@ from . import conversion
 from .conversion import HANS, HANT
 
 SLUG_MAX_LENGTH = 200
+# Generous for any real article body (the longest zh.wikipedia articles are ~150k characters),
+# small enough that a runaway paste gets a clear validation error instead of a slow page.
+MAX_TEXT_CHARS = 200_000
+
+
+def text_limit() -> MaxLengthValidator:
+    return MaxLengthValidator(
+        MAX_TEXT_CHARS,
+        message=_("文字太长：最多 %(limit_value)s 个字符，现在有 %(show_value)s 个。请拆分成几个章节。"),
+    )
 
 
 def field_name(name: str, script: str) -> str:
@@ -139,7 +150,7 @@ class Category(SluggedMixin, ScriptSyncedModel):
 
     name = models.CharField(_("名称"), max_length=200)
     slug = models.SlugField(_("网址名"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, blank=True)
-    description = models.TextField(_("说明"), blank=True)
+    description = models.TextField(_("说明"), blank=True, validators=[text_limit()])
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级分类"),
@@ -302,7 +313,9 @@ class Article(SluggedMixin, ScriptSyncedModel):
 
     title = models.CharField(_("标题"), max_length=200)
     slug = models.SlugField(_("网址名"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, blank=True)
-    lead = models.TextField(_("导言"), blank=True, help_text=_("第一个标题之前的文字（Markdown）。"))
+    lead = models.TextField(
+        _("导言"), blank=True, validators=[text_limit()], help_text=_("第一个标题之前的文字（Markdown）。")
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -437,7 +450,7 @@ class Section(ArticlePart):
     position = models.PositiveIntegerField(_("顺序"), default=0)
     level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices, default=Level.H2)
     heading = models.CharField(_("标题"), max_length=300)
-    body = models.TextField(_("正文"), blank=True)
+    body = models.TextField(_("正文"), blank=True, validators=[text_limit()])
 
     class Meta:
         verbose_name = _("章节")
@@ -460,7 +473,9 @@ class Reference(ArticlePart):
     key = models.CharField(
         _("引用键"), max_length=50, help_text=_("正文中以 [^键] 引用，例如 1 或 handbook。")
     )
-    text = models.TextField(_("内容"), blank=True, help_text=_("行内 Markdown。可留空（导入时来源已丢失）。"))
+    text = models.TextField(
+        _("内容"), blank=True, validators=[text_limit()], help_text=_("行内 Markdown。可留空（导入时来源已丢失）。")
+    )
     url = models.URLField(_("网址"), max_length=1000, blank=True)
 
     class Meta:

@@ -1,0 +1,44 @@
+"""``python manage.py restore_content FILE``: load a backup written by ``backup_content``.
+
+Meant for an empty, migrated database (``--flush`` empties the current one first, after asking).
+"""
+from __future__ import annotations
+
+import gzip
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from articles.caching import bump_content_version
+from articles.models import Article
+
+
+class Command(BaseCommand):
+    help = "Restore content from a backup_content file (into an empty database, or with --flush)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--flush", action="store_true", help="delete all current data first")
+        parser.add_argument("--no-input", action="store_true", dest="no_input")
+
+    def handle(self, *args, file: Path, flush: bool, no_input: bool, **options):
+        if not file.is_file():
+            raise CommandError(f"{file}: no such backup file")
+        if Article.objects.exists() and not flush:
+            raise CommandError("The database already has articles: restore into an empty one, or pass --flush.")
+        if flush:
+            if not no_input and input("Delete ALL current data and restore the backup? [yes/no] ") != "yes":
+                raise CommandError("Cancelled.")
+            call_command("flush", interactive=False, verbosity=0)
+        with tempfile.TemporaryDirectory() as folder:
+            fixture = Path(folder) / "backup.xml"
+            with gzip.open(file, "rb") as packed, fixture.open("wb") as plain:
+                shutil.copyfileobj(packed, plain)
+            with transaction.atomic():
+                call_command("loaddata", str(fixture), verbosity=0)
+        bump_content_version()
+        self.stdout.write(self.style.SUCCESS(f"Restored {Article.objects.count()} articles from {file}"))
