@@ -37,7 +37,6 @@ class SectionInline(TranslationStackedInline):
     model = Section
     extra = 0
     fields = ("position", "level", "heading", "body")
-    classes = ("collapse-open",)
 
 
 class ReferenceInline(TranslationTabularInline):
