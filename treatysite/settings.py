@@ -2,6 +2,8 @@
 
 DATABASE_URL  default sqlite:///db.sqlite3; postgres://… uses psycopg 3 with Django's native pool.
 REDIS_URL     optional; when set, the shared cache is Redis (Django's built-in RedisCache).
+CACHE_DISABLED "1" makes every cache lookup miss (DummyCache), e.g. to measure the uncached path.
+ARTICLE_CACHE_TIMEOUT seconds a rendered article page is cached (default 600; 0 = no page cache).
 SECRET_KEY    required when DEBUG is off.
 DEBUG         "1"/"true" to enable; off by default.
 ALLOWED_HOSTS comma-separated; defaults to localhost names when DEBUG is on.
@@ -111,6 +113,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if env_bool("CACHE_DISABLED"):
+    # Every lookup misses: measures the uncached path (bench/site_bench.py) and helps debugging.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Seconds a rendered public article page stays in the cache; 0 turns the page cache off.
+ARTICLE_CACHE_TIMEOUT = int(os.environ.get("ARTICLE_CACHE_TIMEOUT", "600"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
