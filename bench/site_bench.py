@@ -339,21 +339,24 @@ def main() -> int:
     results: dict[str, WrkResult] = {}
     peaks: list[float] = []
 
-    with gunicorn(cached_env, args.port, args.workers) as server:
-        html = fetch(base + path)
-        for _ in range(20):  # every worker renders and caches it
-            fetch(base + path)
-        static_file.parent.mkdir(parents=True, exist_ok=True)
-        static_file.write_bytes(html)  # before the next server starts: WhiteNoise indexes files at startup
-        results["a"] = run_wrk(base + path, args)
-        peaks.append(worker_peak_rss_mib(server.pid))
+    try:
+        with gunicorn(cached_env, args.port, args.workers) as server:
+            html = fetch(base + path)
+            for _ in range(20):  # every worker renders and caches it
+                fetch(base + path)
+            static_file.parent.mkdir(parents=True, exist_ok=True)
+            static_file.write_bytes(html)  # before the next server starts: WhiteNoise indexes files at startup
+            results["a"] = run_wrk(base + path, args)
+            peaks.append(worker_peak_rss_mib(server.pid))
 
-    with gunicorn(uncached_env, args.port + 1, args.workers) as server:
-        other = f"http://127.0.0.1:{args.port + 1}"
-        assert fetch(other + "/static/" + STATIC_NAME) == html, "static copy differs from the page"
-        results["b"] = run_wrk(other + path, args)
-        results["c"] = run_wrk(other + "/static/" + STATIC_NAME, args)
-        peaks.append(worker_peak_rss_mib(server.pid))
+        with gunicorn(uncached_env, args.port + 1, args.workers) as server:
+            other = f"http://127.0.0.1:{args.port + 1}"
+            assert fetch(other + "/static/" + STATIC_NAME) == html, "static copy differs from the page"
+            results["b"] = run_wrk(other + path, args)
+            results["c"] = run_wrk(other + "/static/" + STATIC_NAME, args)
+            peaks.append(worker_peak_rss_mib(server.pid))
+    finally:
+        static_file.unlink(missing_ok=True)
 
     extras["article page size"] = f"{len(html):,} bytes of HTML"
     extras["peak RSS of a gunicorn worker (VmHWM)"] = f"{max(peaks):.0f} MiB"
