@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test demo admin bench clean
+.PHONY: run test install install-test messages bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,10 @@ bench: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Regenerate the gettext catalogues after changing UI strings (needs GNU gettext; the compiled
+# .mo files are committed so that a fresh machine needs none).
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans -l zh_Hant --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py fill_catalogues
+	$(PY) manage.py compilemessages --ignore=.venv

@@ -19,6 +19,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers taggit.Tag)
 from taggit.models import Tag as TaggitTag
 
+from . import search
 from .models import Article, Category, GlossaryTerm, Reference, Section, Tag
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
@@ -69,6 +70,13 @@ class ArticleAdmin(TabbedTranslationAdmin):
     )
     inlines = (SectionInline, ReferenceInline, GlossaryTermInline)
     actions = ("publish", "unpublish")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Article], search_term: str):
+        """Search titles and text in either script, like the public search (search.py)."""
+        if not search_term.strip():
+            return queryset, False
+        matches = search.filter_articles(Article.objects.all(), search_term).values("pk")
+        return queryset.filter(pk__in=matches), False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         empty = Q(references__text_zh_hans="") & Q(references__text_zh_hant="")

@@ -6,3 +6,9 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = _("百科内容")
+
+    def ready(self) -> None:
+        from . import caching, search
+
+        caching.connect_signals()
+        search.connect_signals()

@@ -310,6 +310,10 @@ class Article(SluggedMixin, ScriptSyncedModel):
     categories = models.ManyToManyField(
         Category, verbose_name=_("分类"), related_name="articles", blank=True
     )
+    # Script-neutral search data, rebuilt on every save of the article or its parts (search.py).
+    search_title = models.TextField(editable=False, default="")
+    search_document = models.TextField(editable=False, default="")
+    search_tokens = models.TextField(editable=False, default="")
     tags = TaggableManager(
         verbose_name=_("标签"), through=TaggedArticle, manager=ScriptTaggableManager, blank=True
     )
@@ -325,6 +329,7 @@ class Article(SluggedMixin, ScriptSyncedModel):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_date",
+                violation_error_message=_("已发布的条目必须有发布时间。"),
             ),
             models.UniqueConstraint(fields=["slug_zh_hans"], name="unique_article_slug_zh_hans"),
             models.UniqueConstraint(fields=["slug_zh_hant"], name="unique_article_slug_zh_hant"),
@@ -356,10 +361,60 @@ class Article(SluggedMixin, ScriptSyncedModel):
     def unpublish(self) -> None:
         self.status = self.Status.DRAFT
 
+    def clean(self) -> None:
+        super().clean()
+        # Publishing without a date means "now" (runs before constraint validation in forms).
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        old_slugs = getattr(self, "_stored_scripts", {}).get("slug")
         super().save(*args, **kwargs)
+        if old_slugs:
+            # Old URLs keep working: a renamed slug answers 301 to the new one.
+            for script, old in zip((HANS, HANT), old_slugs):
+                if old and old != getattr(self, field_name("slug", script)):
+                    ArticleSlugRedirect.objects.update_or_create(slug=old, defaults={"article": self})
+
+    def rebuild_search_document(self) -> None:
+        """Recompute the search columns from the stored texts (one query for the parts, one update)."""
+        from .search import document_for
+
+        title, document, tokens = document_for(self)
+        Article.objects.filter(pk=self.pk).update(search_title=title, search_document=document, search_tokens=tokens)
+
+    @classmethod
+    def find_by_any_name(cls, name: str) -> "Article | None":
+        """The article a slug or title in either script (or a former slug) names, if any."""
+        hans, hant = conversion.to_simplified(name), conversion.to_traditional(name)
+        names = {name, hans, hant}
+        query = (
+            Q(slug_zh_hans__in=names) | Q(slug_zh_hant__in=names)
+            | Q(title_zh_hans__in=names) | Q(title_zh_hant__in=names)
+            | Q(slug_redirects__slug__in=names)
+        )
+        return cls.objects.filter(query).order_by("pk").first()
+
+
+class ArticleSlugRedirect(models.Model):
+    """A former slug of an article (either script), so that old links answer 301."""
+
+    slug = models.CharField(_("旧网址名"), max_length=SLUG_MAX_LENGTH, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("旧网址")
+        verbose_name_plural = _("旧网址")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.article}"
+
+    def get_absolute_url(self) -> str:
+        return self.article.get_absolute_url()
 
 
 class ArticlePart(ScriptSyncedModel):

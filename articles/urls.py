@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, search, views
 
 app_name = "articles"
 
@@ -9,5 +9,6 @@ urlpatterns = [
     path("articles/<str:slug>/", views.article_detail, name="article"),
     path("categories/<str:slug>/", views.category_detail, name="category"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
-    path("search/", views.search, name="search"),
+    path("search/", search.search_view, name="search"),
+    path("feed/", feeds.RecentArticlesFeed(), name="feed"),
 ]

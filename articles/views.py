@@ -1,48 +1,181 @@
-"""Public reading views (first cut: plain pages; the reading-pages issue extends them)."""
-from django.http import HttpRequest, HttpResponse
+"""Public reading views, in the script of the URL prefix (``/zh-hans/…`` or ``/zh-hant/…``).
+
+Each view fetches what it renders in a fixed number of queries. Article pages for anonymous
+readers are cached whole (see ``caching.py``).
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.views.decorators.http import require_safe
 
-from .models import Article, Category, Tag
+from . import caching, scripts
+from .collation import sort_by_title
+from .conversion import HANS, HANT, SCRIPTS
+from .models import Article, Category, Reference, Section, Tag, current_script, field_name
+from .rendering import RenderContext, render_article, render_markdown
+
+PAGE_SIZE = 50
 
 
-def _visible_articles(request: HttpRequest):
-    if request.user.has_perm("articles.change_article"):
-        return Article.objects.all()
-    return Article.objects.published()
+def can_edit(request: HttpRequest) -> bool:
+    return request.user.is_authenticated and request.user.has_perm("articles.change_article")
 
 
+def url_in(script: str, view: str, **kwargs) -> str:
+    with translation.override(script):
+        return reverse(view, kwargs=kwargs)
+
+
+def alternates_for(obj) -> dict[str, str]:
+    """The same object's URL in each script (slugs differ per script)."""
+    result = {}
+    for script in SCRIPTS:
+        with translation.override(script):
+            result[script] = obj.get_absolute_url()
+    return result
+
+
+@require_safe
+def choose_script(request: HttpRequest) -> HttpResponse:
+    """``/``: send the reader to their script (cookie, then Accept-Language, then the default)."""
+    script = scripts.script_from_request(request)
+    response = HttpResponseRedirect(url_in(script, "articles:home"))
+    response["Vary"] = "Cookie, Accept-Language"
+    return response
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    articles = Article.objects.published().order_by("-updated_at")[:20]
-    return render(request, "articles/home.html", {"articles": articles})
+    recent = Article.objects.published().order_by("-updated_at").only(
+        "title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant", "lead_zh_hans", "lead_zh_hant",
+        "updated_at", "published_at", "status",
+    )[:20]
+    categories = Category.objects.filter(parent=None, hidden=False).annotate(
+        num_articles=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
+    )
+    return render(request, "articles/home.html", {
+        "recent": recent, "categories": sort_by_title(categories, "name"),
+    })
 
 
+def _article_queryset(request: HttpRequest):
+    visible = Article.objects.all() if can_edit(request) else Article.objects.published()
+    return visible.prefetch_related(
+        Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
+        Prefetch("references", queryset=Reference.objects.order_by("position", "pk")),
+        Prefetch("categories", queryset=Category.objects.filter(hidden=False)),
+        "tags",
+    )
+
+
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(_visible_articles(request), slug=slug)
-    return render(request, "articles/article_detail.html", {"article": article})
+    script = current_script()
+    anonymous = not request.user.is_authenticated
+    use_cache = anonymous and caching.cache_seconds() > 0
+    if use_cache:
+        key = caching.page_key(script, request.path)
+        cached = caching.cache.get(key)
+        if cached is not None:
+            return HttpResponse(cached)
+
+    article = _article_queryset(request).filter(**{field_name("slug", script): slug}).first()
+    if article is None:
+        # Another script's slug or title, or a former slug: 301 to the canonical URL.
+        other = Article.find_by_any_name(slug)
+        if other is not None and (other.is_published or can_edit(request)):
+            return HttpResponsePermanentRedirect(other.get_absolute_url())
+        raise Http404("No such article")
+
+    editor = can_edit(request)
+    rendered = render_article(article, script, show_editor_notes=editor)
+    response = render(request, "articles/article_detail.html", {
+        "article": article,
+        "rendered": rendered,
+        "can_edit": editor,
+        "alternates": alternates_for(article),
+        "categories": sort_by_title(article.categories.all(), "name"),
+        "tags": sorted(article.tags.all(), key=lambda t: t.name),
+    })
+    if use_cache and article.is_published:
+        caching.cache.set(key, response.content, caching.cache_seconds())
+    return response
 
 
-def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=slug)
-    articles = Article.objects.published().filter(categories=category)
-    return render(request, "articles/category_detail.html", {"category": category, "articles": articles})
-
-
-def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.published().filter(tags=tag)
-    return render(request, "articles/tag_detail.html", {"tag": tag, "articles": articles})
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    """First cut: title match in either script (the search issue replaces it with ranked search)."""
-    from django.db.models import Q
-
+def _category_by_any_slug(slug: str) -> Category | None:
+    names = {slug}
     from .conversion import to_simplified, to_traditional
 
-    query = request.GET.get("q", "").strip()[:200]
-    articles = Article.objects.none()
-    if query:
-        articles = Article.objects.published().filter(
-            Q(title_zh_hans__icontains=to_simplified(query)) | Q(title_zh_hant__icontains=to_traditional(query))
-        )
-    return render(request, "articles/search.html", {"query": query, "articles": articles})
+    names |= {to_simplified(slug), to_traditional(slug)}
+    return Category.objects.filter(
+        Q(slug_zh_hans__in=names) | Q(slug_zh_hant__in=names) | Q(name_zh_hans__in=names) | Q(name_zh_hant__in=names)
+    ).order_by("pk").first()
+
+
+@require_safe
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    script = current_script()
+    category = Category.objects.select_related("parent").filter(**{field_name("slug", script): slug}).first()
+    if category is None:
+        other = _category_by_any_slug(slug)
+        if other is None:
+            raise Http404("No such category")
+        return HttpResponsePermanentRedirect(other.get_absolute_url())
+
+    members = sort_by_title(
+        Article.objects.published().filter(categories=category).only(
+            "title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant", "updated_at",
+        ),
+        "title",
+    )
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    children = category.children.all() if can_edit(request) else category.children.filter(hidden=False)
+    context = RenderContext(script=script, links={})
+    return render(request, "articles/category_detail.html", {
+        "category": category,
+        "description_html": render_markdown(getattr(category, field_name("description", script)) or "", context),
+        "subcategories": sort_by_title(children, "name"),
+        "page": page,
+        "alternates": alternates_for(category),
+    })
+
+
+@require_safe
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        from .conversion import to_simplified
+
+        tag = get_object_or_404(Tag, Q(slug=to_simplified(slug)) | Q(name=to_simplified(slug)))
+        return HttpResponsePermanentRedirect(tag.get_absolute_url())
+    members = sort_by_title(
+        Article.objects.published().filter(tags=tag).only(
+            "title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant", "updated_at",
+        ),
+        "title",
+    )
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/tag_detail.html", {
+        "tag": tag, "page": page, "alternates": alternates_for(tag),
+    })
+
+
+def scripts_context(request: HttpRequest) -> dict:
+    """Context processor: the reader's script, the other one, and (default) switcher URLs."""
+    script = current_script()
+    other = HANT if script == HANS else HANS
+    return {
+        "script": script,
+        "script_html_lang": scripts.HTML_LANG[script],
+        "other_script": other,
+        "other_script_label": scripts.LABELS[other],
+        "other_script_html_lang": scripts.HTML_LANG[other],
+        "alternates": {s: translate_url(request.get_full_path(), s) for s in SCRIPTS}
+        if request.path.startswith(("/zh-hans/", "/zh-hant/")) else {},
+    }

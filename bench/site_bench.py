@@ -75,7 +75,7 @@ def server_env(args: argparse.Namespace, cache: bool) -> dict[str, str]:
         LOG_LEVEL="ERROR",
     )
     if not cache:
-        env.update(CACHE_DISABLED="1", ARTICLE_CACHE_TIMEOUT="0")
+        env["ARTICLE_CACHE_SECONDS"] = "0"  # the page cache is the only cache on a page view
     return env
 
 

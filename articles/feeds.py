@@ -1,0 +1,40 @@
+"""``/<script>/feed/``: an Atom feed of recently published articles in the reader's script."""
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from .models import Article, current_script, field_name
+from .rendering import RenderContext, render_markdown
+
+
+class RecentArticlesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self) -> str:
+        return _("条约百科：最新条目")
+
+    def subtitle(self) -> str:
+        return _("最近发布的条目")
+
+    def link(self) -> str:
+        return reverse("articles:home")
+
+    def items(self):
+        return Article.objects.published().order_by("-published_at")[:30]
+
+    def item_title(self, article: Article) -> str:
+        return article.title
+
+    def item_description(self, article: Article) -> str:
+        lead = getattr(article, field_name("lead", current_script())) or ""
+        html = render_markdown(lead, RenderContext(script=current_script(), links={}))
+        return Truncator(strip_tags(html)).chars(300)
+
+    def item_pubdate(self, article: Article):
+        return article.published_at
+
+    def item_updateddate(self, article: Article):
+        return article.updated_at

@@ -1,0 +1,105 @@
+"""``python manage.py import_wiki PATH…``: import pandoc-exported wiki articles (or our exports).
+
+Idempotent (an article is matched by title in either script and updated), one transaction per
+article; a bad file is reported with its path and reason and the rest go on; the exit status is
+non-zero when any file failed. ``--dry-run`` imports inside a transaction that is rolled back.
+"""
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from articles.importing import ImportFailure, read_article_file, save_article
+
+SKIPPED_NAMES = {"readme.md"}
+
+
+class DryRunRollback(Exception):
+    pass
+
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The .md files named or found under folders (sorted), and paths that don't exist."""
+    files: list[Path] = []
+    missing: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(p for p in sorted(path.rglob("*.md")) if p.name.lower() not in SKIPPED_NAMES)
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append((path, "no such file or folder"))
+    return files, missing
+
+
+class Command(BaseCommand):
+    help = "Import wiki articles exported to Markdown by pandoc (files or folders)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="parse and save, then roll everything back")
+        parser.add_argument(
+            "--status", choices=["draft", "published"], default=None,
+            help="status of imported articles (default: draft for new ones, unchanged for existing ones)",
+        )
+
+    def handle(self, *args, paths: list[Path], dry_run: bool, status: str | None, **options):
+        files, failures = collect_files(paths)
+        missing = len(failures)
+        counts = {"created": 0, "updated": 0, "sections": 0, "references": 0, "categories": 0}
+        interactive = self.stdout.isatty()
+        start = time.perf_counter()
+        try:
+            # Each article commits on its own; a dry run wraps them all in one rolled-back transaction.
+            with transaction.atomic() if dry_run else contextlib.nullcontext():
+                for number, path in enumerate(files, start=1):
+                    try:
+                        result = save_article(read_article_file(path), status=status)
+                    except ImportFailure as error:
+                        failures.append((path, str(error)))
+                        self._progress(interactive, number, len(files), path, f"FAILED: {error}")
+                        continue
+                    except Exception as error:  # noqa: BLE001 — report any file and go on
+                        failures.append((path, f"{type(error).__name__}: {error}"))
+                        self._progress(interactive, number, len(files), path, f"FAILED: {error}")
+                        continue
+                    counts["created" if result.created else "updated"] += 1
+                    counts["sections"] += result.sections
+                    counts["references"] += result.references
+                    counts["categories"] += result.categories
+                    verb = "created" if result.created else "updated"
+                    self._progress(interactive, number, len(files), path, f"{verb}: {result.article.title_zh_hans}")
+                if dry_run:
+                    raise DryRunRollback
+        except DryRunRollback:
+            pass
+        elapsed = max(time.perf_counter() - start, 1e-9)
+        if interactive:
+            self.stdout.write("")
+        done = counts["created"] + counts["updated"]
+        self.stdout.write(
+            f"{'Dry run — nothing saved. Would have: ' if dry_run else ''}"
+            f"{counts['created']} created, {counts['updated']} updated, {len(failures)} failed; "
+            f"{counts['sections']} sections, {counts['references']} references, {counts['categories']} categories; "
+            f"{done / elapsed:.1f} articles/s"
+        )
+        for path, reason in failures:
+            self.stderr.write(self.style.ERROR(f"{path}: {reason}"))
+        if failures:
+            raise CommandError(f"{len(failures)} of {len(files) + missing} paths failed to import")
+
+    def _progress(self, interactive: bool, number: int, total: int, path: Path, message: str) -> None:
+        if interactive:
+            width = 30
+            filled = width * number // max(total, 1)
+            sys.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {number}/{total} {path.name[:40]:<40}")
+            sys.stdout.flush()
+            if message.startswith("FAILED"):
+                self.stdout.write(f"\n{path}: {message}")
+        else:
+            self.stdout.write(f"[{number}/{total}] {path}: {message}")

@@ -1,0 +1,352 @@
+"""Render the stored Markdown dialect to safe HTML (DESIGN.md, "Stored Markdown dialect").
+
+markdown-it-py parses CommonMark + GFM tables (raw HTML disabled: content HTML is shown as text);
+three inline rules add the wiki dialect:
+
+* ``[[Title]]`` / ``[[Title|label]]`` — internal links, resolved against published article titles in
+  either script with one query per page (:func:`resolve_titles`); a missing target renders as
+  ``<span class="redlink">`` and is listed for editors;
+* ``-{text}-`` (never converted) and ``-{zh-hans:X;zh-hant:Y}-`` (explicit text per script);
+* ``[^key]`` — a citation of the article's Reference ``key``, numbered by first appearance across
+  the lead and the sections (one :class:`CitationState` is shared by all of an article's texts).
+
+Whatever the parser emits is then cleaned by nh3 (the Ammonia sanitiser) with an allow-list, so
+no script, event handler or ``javascript:``/``data:`` URL can come from content even if a rule
+had a bug.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import nh3
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from . import conversion
+from .conversion import HANS, HANT
+
+# UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
+REDLINK_TITLE = _("条目尚未撰写")
+UNKNOWN_KEY_TITLE = _("没有这个参考文献键")
+
+_WIKILINK_TARGETS = re.compile(r"\[\[([^\[\]|\n]+)(?:\|[^\[\]\n]*)?\]\]")
+_VARIANT = re.compile(r"^\s*zh-(hans|hant)\s*:(.*)$", re.S)
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre",
+    "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a", "sup", "sub", "span",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "class"},
+    "sup": {"id", "class", "title"},
+    "span": {"class", "title", "lang"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+}
+
+
+def sanitise(html: str) -> str:
+    """The last line of defence: only an allow-list of tags, attributes and URL schemes survives."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        filter_style_properties={"text-align"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def anchor_for(key: str) -> str:
+    """A safe fragment id for a reference key (keys are editor text)."""
+    return re.sub(r"[^0-9A-Za-z_-]", lambda m: f"_{ord(m.group(0)):x}", key)[:80]
+
+
+@dataclass
+class CitationState:
+    """Citation numbering shared by every text of one article, in reading order."""
+
+    known_keys: set[str]
+    numbers: dict[str, int] = field(default_factory=dict)
+    uses: dict[str, int] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+
+    def cite(self, key: str) -> tuple[int, int] | None:
+        """(number, occurrence) for a known key, None for an unknown one."""
+        if key not in self.known_keys:
+            if key not in self.unknown:
+                self.unknown.append(key)
+            return None
+        number = self.numbers.setdefault(key, len(self.numbers) + 1)
+        self.uses[key] = self.uses.get(key, 0) + 1
+        return number, self.uses[key]
+
+
+@dataclass
+class RenderContext:
+    script: str
+    links: dict[str, str]  # simplified title → URL in this script
+    citations: CitationState | None = None
+    redlinks: list[str] = field(default_factory=list)
+    show_editor_notes: bool = False
+
+
+# --- inline rules -------------------------------------------------------------------------------
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("[[", pos):
+        return False
+    end = src.find("]]", pos + 2)
+    if end < 0:
+        return False
+    inner = src[pos + 2 : end]
+    if not inner.strip() or "\n" in inner or "[" in inner:
+        return False
+    if not silent:
+        target, _, label = inner.partition("|")
+        token = state.push("wikilink", "", 0)
+        token.meta = {"target": target.strip(), "label": label.strip() or target.strip()}
+    state.pos = end + 2
+    return True
+
+
+def _variant_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("-{", pos):
+        return False
+    end = src.find("}-", pos + 2)
+    if end < 0:
+        return False
+    if not silent:
+        token = state.push("variant", "", 0)
+        token.content = src[pos + 2 : end]
+    state.pos = end + 2
+    return True
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if not src.startswith("[^", pos):
+        return False
+    end = src.find("]", pos + 2)
+    key = src[pos + 2 : end] if end > 0 else ""
+    if not key or any(c.isspace() for c in key) or len(key) > 50:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"key": key}
+    state.pos = end + 1
+    return True
+
+
+def _render_wikilink(self, tokens, idx, options, env) -> str:
+    context: RenderContext = env["context"]
+    target, label = tokens[idx].meta["target"], tokens[idx].meta["label"]
+    url = context.links.get(title_key(target))
+    if url:
+        return f'<a href="{escape(url)}" class="wikilink">{escape(label)}</a>'
+    if target not in context.redlinks:
+        context.redlinks.append(target)
+    return f'<span class="redlink" title="{escape(REDLINK_TITLE)}">{escape(label)}</span>'
+
+
+def _render_variant(self, tokens, idx, options, env) -> str:
+    """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text."""
+    content: str = tokens[idx].content
+    parts = [_VARIANT.match(part) for part in content.split(";") if part.strip()]
+    if parts and all(parts):
+        variants = {m.group(1): m.group(2).strip() for m in parts}
+        wanted = "hant" if env["context"].script == HANT else "hans"
+        return escape(variants.get(wanted) or next(iter(variants.values())))
+    return escape(content)
+
+
+def _render_citation(self, tokens, idx, options, env) -> str:
+    context: RenderContext = env["context"]
+    key = tokens[idx].meta["key"]
+    cited = context.citations.cite(key) if context.citations else None
+    if cited is None:
+        if context.show_editor_notes:
+            return f'<sup class="citation citation-missing" title="{escape(UNKNOWN_KEY_TITLE)}">[?{escape(key)}]</sup>'
+        return ""
+    number, occurrence = cited
+    anchor = anchor_for(key)
+    return (
+        f'<sup class="citation" id="cite-{anchor}-{occurrence}">'
+        f'<a href="#ref-{anchor}">[{number}]</a></sup>'
+    )
+
+
+def _build_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("emphasis", "variant", _variant_rule)
+    md.add_render_rule("wikilink", _render_wikilink)
+    md.add_render_rule("variant", _render_variant)
+    md.add_render_rule("citation", _render_citation)
+    # Content headings sit below the page's own h1/h2 structure.
+    return md
+
+
+_md = _build_parser()
+
+
+# --- public API ----------------------------------------------------------------------------------
+
+
+def title_key(title: str) -> str:
+    """Titles match across scripts: compare their Simplified forms."""
+    return conversion.to_simplified(title.strip())
+
+
+def wikilink_targets(texts: Iterable[str]) -> set[str]:
+    return {m.group(1).strip() for text in texts if text for m in _WIKILINK_TARGETS.finditer(text)}
+
+
+def resolve_titles(targets: set[str], script: str) -> dict[str, str]:
+    """URLs of the published articles whose title (either script) is a target — one query."""
+    if not targets:
+        return {}
+    from .models import Article, field_name
+
+    hans = {conversion.to_simplified(t) for t in targets}
+    hant = {conversion.to_traditional(t) for t in targets}
+    rows = Article.objects.published().filter(Q(title_zh_hans__in=hans | targets) | Q(title_zh_hant__in=hant | targets))
+    slug_column = field_name("slug", script)
+    links: dict[str, str] = {}
+    for title_hans, title_hant, slug in rows.values_list("title_zh_hans", "title_zh_hant", slug_column):
+        url = reverse("articles:article", kwargs={"slug": slug})
+        links.setdefault(title_key(title_hans), url)
+        links.setdefault(title_key(title_hant), url)
+    return links
+
+
+def render_markdown(text: str, context: RenderContext) -> str:
+    """A block of the dialect (lead, section body, category description) as safe HTML."""
+    if not text:
+        return ""
+    return sanitise(_md.render(text, {"context": context}))
+
+
+def render_inline(text: str, context: RenderContext) -> str:
+    """One line of the dialect (a heading, a reference) as safe inline HTML."""
+    if not text:
+        return ""
+    return sanitise(_md.renderInline(text, {"context": context}))
+
+
+@dataclass
+class RenderedReference:
+    key: str
+    anchor: str
+    number: int | None
+    html: str
+    url: str
+    backlinks: list[tuple[str, str]]  # (label, fragment) — a, b, c… for repeated citations
+    is_empty: bool
+
+
+@dataclass
+class RenderedSection:
+    position: int
+    level: int
+    anchor: str
+    heading_html: str
+    body_html: str
+
+
+@dataclass
+class RenderedArticle:
+    lead_html: str
+    sections: list[RenderedSection]
+    references: list[RenderedReference]
+    redlinks: list[str]
+    unknown_citations: list[str]
+
+
+def render_article(article, script: str, *, show_editor_notes: bool = False) -> RenderedArticle:
+    """Render an article (with prefetched sections and references) in ``script``.
+
+    Citations are numbered across the lead and then the sections, in that order; references
+    list in citation order, uncited ones after them.
+    """
+    from .models import field_name
+
+    def value(obj, name: str) -> str:
+        return getattr(obj, field_name(name, script)) or ""
+
+    sections = list(article.sections.all())
+    references = list(article.references.all())
+    texts = [value(article, "lead")] + [value(s, "body") for s in sections] + [value(s, "heading") for s in sections]
+    texts += [value(r, "text") for r in references]
+    context = RenderContext(
+        script=script,
+        links=resolve_titles(wikilink_targets(texts), script),
+        citations=CitationState(known_keys={r.key for r in references}),
+        show_editor_notes=show_editor_notes,
+    )
+    lead_html = render_markdown(value(article, "lead"), context)
+    rendered_sections = [
+        RenderedSection(
+            position=s.position,
+            level=s.level,
+            anchor=f"s{index}",
+            heading_html=render_inline(value(s, "heading"), context),
+            body_html=render_markdown(value(s, "body"), context),
+        )
+        for index, s in enumerate(sections, start=1)
+    ]
+
+    citations = context.citations
+    reference_context = RenderContext(script=script, links=context.links, redlinks=context.redlinks,
+                                      show_editor_notes=show_editor_notes)
+    ordered = sorted(references, key=lambda r: (citations.numbers.get(r.key, 10**9), r.position, r.pk))
+    next_number = len(citations.numbers)
+    rendered_references = []
+    for reference in ordered:
+        number = citations.numbers.get(reference.key)
+        if number is None:
+            next_number += 1
+            number = next_number
+        anchor = anchor_for(reference.key)
+        uses = citations.uses.get(reference.key, 0)
+        backlinks = [
+            ("^" if uses == 1 else _letter(n), f"cite-{anchor}-{n}") for n in range(1, uses + 1)
+        ]
+        rendered_references.append(RenderedReference(
+            key=reference.key,
+            anchor=anchor,
+            number=number,
+            html=render_inline(value(reference, "text"), reference_context),
+            url=reference.url,
+            backlinks=backlinks,
+            is_empty=reference.is_empty,
+        ))
+    return RenderedArticle(
+        lead_html=lead_html,
+        sections=rendered_sections,
+        references=rendered_references,
+        redlinks=context.redlinks,
+        unknown_citations=citations.unknown,
+    )
+
+
+def _letter(n: int) -> str:
+    """1 → a, 26 → z, 27 → aa (Wikipedia's back-link labels)."""
+    label = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        label = chr(ord("a") + rest) + label
+    return label

@@ -1,0 +1,41 @@
+"""``/sitemap.xml``: every published article, category and tag in both scripts, with hreflang
+alternates (Django's sitemaps with ``i18n`` render each item once per language)."""
+from django.contrib.sitemaps import Sitemap
+
+from .models import Article, Category, Tag
+
+
+class ScriptSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ArticleSitemap(ScriptSitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Article.objects.published().order_by("pk")
+
+    def lastmod(self, article: Article):
+        return article.updated_at
+
+
+class CategorySitemap(ScriptSitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        return Category.objects.filter(hidden=False).order_by("pk")
+
+
+class TagSitemap(ScriptSitemap):
+    changefreq = "weekly"
+    priority = 0.3
+
+    def items(self):
+        return Tag.objects.filter(tagged_articles__isnull=False).distinct().order_by("pk")
+
+
+SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "tags": TagSitemap}

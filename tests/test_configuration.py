@@ -1,0 +1,49 @@
+"""Settings come from the environment (12-factor): database, pool, cache, secret key."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = (
+    "import json, django; from django.conf import settings; django.setup();"
+    "db = settings.DATABASES['default'];"
+    "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']), 'pool': db.get('OPTIONS', {}).get('pool'),"
+    " 'cache': settings.CACHES['default']['BACKEND'], 'location': settings.CACHES['default'].get('LOCATION')}))"
+)
+
+
+def settings_with(**env: str) -> dict:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "treatysite.settings", **env},
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    if result.returncode:
+        return {"error": result.stderr}
+    return json.loads(result.stdout)
+
+
+def test_defaults_are_sqlite_and_local_memory():
+    probe = settings_with(SECRET_KEY="x")
+    assert probe["engine"] == "django.db.backends.sqlite3" and probe["name"].endswith("db.sqlite3")
+    assert probe["cache"].endswith("LocMemCache")
+
+
+def test_postgres_url_uses_native_pool_and_redis_url_the_redis_cache():
+    probe = settings_with(
+        SECRET_KEY="x", DATABASE_URL="postgres://root@127.0.0.1:5432/test", REDIS_URL="redis://127.0.0.1:6379/1"
+    )
+    assert (probe["engine"], probe["name"], probe["pool"]) == ("django.db.backends.postgresql", "test", True)
+    assert probe["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert probe["location"] == "redis://127.0.0.1:6379/1"
+
+
+@pytest.mark.parametrize("debug", ["0", ""])
+def test_secret_key_required_without_debug(debug):
+    probe = settings_with(DEBUG=debug)
+    assert "SECRET_KEY must be set" in probe["error"]

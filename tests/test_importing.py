@@ -1,0 +1,214 @@
+"""import_wiki / export_wiki on the seed, the corpus and hostile or broken files."""
+from __future__ import annotations
+
+import re
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.importing import convert_inline, parse_wiki_markdown, wiki_target
+from articles.models import Article, Category, GlossaryTerm, Reference, Section
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "articles" / "demo" / "中蘇互不侵犯條約.md"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def run_import(*args: str) -> str:
+    out = StringIO()
+    call_command("import_wiki", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def snapshot(article: Article) -> dict:
+    """Everything an import or export carries, in both scripts."""
+    article = Article.objects.get(pk=article.pk)
+    fields = lambda obj, names: {f"{n}_{s}": getattr(obj, f"{n}_{s}") for n in names for s in ("zh_hans", "zh_hant")}  # noqa: E731
+    return {
+        **fields(article, ["title", "slug", "lead"]),
+        "status": article.status,
+        "published_at": article.published_at,
+        "sections": [(s.position, s.level, fields(s, ["heading", "body"])) for s in article.sections.all()],
+        "references": [(r.key, r.url, fields(r, ["text"])) for r in article.references.all()],
+        "categories": sorted(c.name_zh_hans for c in article.categories.all()),
+        "tags": sorted(article.tags.names()),
+        "glossary": sorted(article.glossary_terms.values_list("hans", "hant")),
+    }
+
+
+class TestSeed:
+    def test_seed_imports_exactly(self):
+        summary = run_import(str(SEED), "--status", "published")
+        assert "1 created, 0 updated, 0 failed" in summary
+        article = Article.objects.get()
+        assert article.title_zh_hant == "中蘇互不侵犯條約" and article.title_zh_hans == "中苏互不侵犯条约"
+        assert article.is_published
+        assert [s.heading_zh_hant for s in article.sections.all()] == ["緣起", "條約內容", "影響"]
+        references = list(article.references.all())
+        assert [r.key for r in references] == [str(n) for n in range(1, 13)]
+        assert [r.key for r in references if not r.is_empty] == ["11"]
+        assert "China Handbook, 1937-1945" in references[10].text_zh_hant
+        assert article.categories.count() == 10
+        assert Category.objects.filter(name_zh_hant="中華民國與蘇聯關係").exists()
+        assert Category.objects.filter(name_zh_hans="第二次世界大战条约").exists()
+
+    def test_seed_links_and_citations(self):
+        run_import(str(SEED))
+        article = Article.objects.get()
+        # pandoc glued 与 into the label: the link is on 中华民国 only.
+        first_link = re.search(r"\[\[[^\]]+\]\]", article.lead_zh_hans)
+        assert first_link.group(0) == "[[中华民国]]"
+        assert article.lead_zh_hans[first_link.end()] == "与"
+        origin = article.sections.get(position=1)
+        assert origin.body_zh_hant.startswith("1937年3月，[[蘇聯]]駐華[[大使]][[鮑格莫洛夫]]返任")
+        all_text = article.lead_zh_hans + "".join(s.body_zh_hans for s in article.sections.all())
+        assert re.findall(r"\[\^(\d+)\]", all_text) == [str(n) for n in range(1, 13)]
+        assert "wikilink" not in all_text and "\\[" not in all_text and "](" not in all_text
+        assert "[^10][^11][^12]。" in article.sections.get(position=3).body_zh_hans
+
+    def test_reimport_updates_without_duplicates(self):
+        run_import(str(SEED))
+        first = Article.objects.get()
+        summary = run_import(str(SEED))
+        assert "0 created, 1 updated" in summary
+        assert Article.objects.get().pk == first.pk
+        assert (Section.objects.count(), Reference.objects.count(), Category.objects.count()) == (3, 12, 10)
+
+    def test_dry_run_changes_nothing(self):
+        summary = run_import(str(SEED), "--dry-run")
+        assert "Dry run" in summary and "1 created" in summary
+        assert not Article.objects.exists() and not Category.objects.exists()
+
+    def test_status_flag(self):
+        run_import(str(SEED), "--status", "draft")
+        assert Article.objects.get().status == "draft"
+        run_import(str(SEED), "--status", "published")
+        assert Article.objects.get().is_published
+
+
+def test_folder_with_a_broken_file_imports_the_good_ones(tmp_path):
+    shutil.copy(SEED, tmp_path / "a.md")
+    (tmp_path / "b.md").write_text("**南京条约**是[[英国]]与清朝签订的条约。\n\n## 内容\n\n割让香港。\n", encoding="utf-8")
+    (tmp_path / "broken.md").write_bytes("**坏文件**".encode("gb18030") + b"\xff\xfe\x00")
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 of 3"):
+        call_command("import_wiki", str(tmp_path), stdout=StringIO(), stderr=err)
+    assert f"{tmp_path / 'broken.md'}: not UTF-8" in err.getvalue()
+    assert sorted(Article.objects.values_list("title_zh_hans", flat=True)) == ["中苏互不侵犯条约", "南京条约"]
+
+
+def test_missing_path_reported(tmp_path):
+    with pytest.raises(CommandError):
+        call_command("import_wiki", str(tmp_path / "nope.md"), stdout=StringIO(), stderr=StringIO())
+
+
+def test_export_then_import_round_trips(tmp_path):
+    run_import(str(SEED), "--status", "published")
+    article = Article.objects.get()
+    # Data an import alone would not produce: a manual correction, tags, a glossary term, a URL.
+    section = article.sections.get(position=2)
+    section.heading_zh_hans, section.heading_zh_hant = "条约全文", "條約內文"
+    section.save()
+    article.tags.add("条约", "中苏关系")
+    GlossaryTerm.objects.create(article=article, hans="斯大林", hant="史達林")
+    Reference.objects.filter(article=article, key="11").update(url="https://example.org/handbook")
+    before = snapshot(article)
+
+    out = tmp_path / "export"
+    call_command("export_wiki", str(out), stdout=StringIO())
+    exported = next(out.glob("*.md")).read_text(encoding="utf-8")
+    assert "## 条约全文" in exported and "[^11]: 以上见《China Handbook" in exported
+
+    Article.objects.all().delete()
+    run_import(str(out))
+    assert snapshot(Article.objects.get()) == before
+
+
+class TestInlineConversion:
+    def test_wiki_url_forms_and_escapes(self):
+        assert wiki_target("https://zh.wikipedia.org/wiki/陸軍士官學校_\\(日本\\)") == "陸軍士官學校 (日本)"
+        assert wiki_target("../Page/%E8%8B%8F%E8%81%94.md") == "苏联"
+        assert wiki_target("https://zh.wikipedia.org/wiki/鎮台#東京鎮台") == "鎮台"
+        assert wiki_target("https://example.org/x") is None
+
+    def test_labels(self):
+        assert convert_inline('[苏联](../Page/苏联.md "wikilink")') == "[[苏联]]"
+        assert convert_inline('[中华民国与](https://zh.wikipedia.org/wiki/中华民国 "wikilink")') == "[[中华民国]]与"
+        assert convert_inline('[苏联政府](https://zh.wikipedia.org/wiki/蘇聯 "wikilink")') == "[[蘇聯|苏联]]政府"
+        assert convert_inline('[空军](https://zh.wikipedia.org/wiki/航空队 "wikilink")') == "[[航空队|空军]]"
+        assert convert_inline("[Marc\nW. Buie在](https://zh.wikipedia.org/wiki/Marc_W._Buie \"wikilink\")") == (
+            "[[Marc W. Buie]]在"
+        )
+        assert convert_inline("[外部](https://example.org/a)") == "[外部](https://example.org/a)"
+
+    def test_images_and_html_dropped_safely(self):
+        text = '[X.jpg](https://zh.wikipedia.org/wiki/File:X.jpg "fig:X.jpg")正文<script>alert(1)</script><b onclick="x">粗</b>'
+        assert convert_inline(text) == "正文粗"
+
+    def test_variants_and_rules(self):
+        parsed = parse_wiki_markdown("\\-{H|zh-hans:杰;zh-hant:傑;}- **楊-{杰}-**是-{zh-cn:软件;zh-tw:軟體;}-。", "x")
+        assert parsed.title == "楊杰"
+        assert parsed.glossary == [("杰", "傑")]
+        assert parsed.lead == "**楊-{杰}-**是-{zh-hans:软件;zh-hant:軟體}-。"
+
+
+# -------------------------------------------------------------------------------------------
+# The corpus: each file's counts by a deliberately simple, line-based count of our own.
+
+REFERENCE_HEADING = re.compile(
+    r"^#+\s*(参考文献|參考文獻|参考资料|參考資料|参考来源|參考來源|参考|參考|注释|注釋|註釋|注解|註解|脚注|腳註|附注|附註"
+    r"|资料来源|資料來源|来源|來源|引用|注释与参考文献|註釋與參考文獻)\s*$"
+)
+
+
+def independent_counts(text: str) -> tuple[int, int, int]:
+    lines = text.split("\n")
+    headings = [line for line in lines if re.match(r"^#{1,6} ", line)]
+    sections = sum(1 for line in headings if not REFERENCE_HEADING.match(line))
+    categories = len(set(re.findall(r"\[Category:([^\]]+)\]", re.sub(r"\n", " ", text))))
+    # References: the numbered footnote list after the category links (its last number is the
+    # count), plus every top-level list item under a reference heading before the categories.
+    before_categories, _, after = text.partition("[Category:")
+    after = after.rsplit("[Category:", 1)[-1] if after else ""
+    numbered = [int(m) for m in re.findall(r"^(\d+)\.(?:\s|$)", after, re.M)]
+    cited = bool(re.search(r"\\\[\d+\\\]", text)) or any(REFERENCE_HEADING.match(h) for h in headings)
+    references = max(numbered) if numbered and numbered[0] == 1 and cited else 0
+    in_reference_section = False
+    for line in before_categories.split("\n"):
+        if re.match(r"^#{1,6} ", line):
+            in_reference_section = bool(REFERENCE_HEADING.match(line))
+        elif in_reference_section and re.match(r"^(\s{0,3}[-*+]|\d+\.)\s", line):
+            references += 1
+    return sections, references, categories
+
+
+CORPUS_FILES = sorted(p for p in CORPUS.glob("*.md") if p.name != "README.md") if CORPUS.is_dir() else []
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason=f"corpus folder {CORPUS} is absent")
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_corpus_article_imports_with_expected_counts(path):
+    summary = run_import(str(path))
+    assert "0 failed" in summary
+    article = Article.objects.get()
+    sections, references, categories = independent_counts(path.read_text(encoding="utf-8"))
+    assert (article.sections.count(), article.references.count(), article.categories.count()) == (
+        sections, references, categories
+    )
+    assert article.title_zh_hans and article.title_zh_hant
+    stored = article.lead_zh_hans + "".join(article.sections.values_list("body_zh_hans", flat=True))
+    assert '"wikilink"' not in stored and "[Category:" not in stored
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason=f"corpus folder {CORPUS} is absent")
+def test_whole_corpus_twice_is_idempotent():
+    first = run_import(str(CORPUS))
+    counts = (Article.objects.count(), Section.objects.count(), Reference.objects.count(), Category.objects.count())
+    second = run_import(str(CORPUS))
+    assert f"{len(CORPUS_FILES)} created" in first and f"{len(CORPUS_FILES)} updated" in second
+    assert counts == (Article.objects.count(), Section.objects.count(), Reference.objects.count(), Category.objects.count())

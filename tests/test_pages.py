@@ -1,0 +1,297 @@
+"""Public reading pages in both scripts: URLs, script choice, drafts, caching, feeds."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import unquote
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from articles.importing import read_article_file, save_article
+from articles.models import Article, GlossaryTerm, Section
+from tests.factories import ArticleFactory, CategoryFactory, ReferenceFactory, SectionFactory
+from tests.test_importing import SEED
+
+pytestmark = pytest.mark.django_db
+
+
+def url(script: str, name: str, **kwargs) -> str:
+    with translation.override(script):
+        return reverse(f"articles:{name}", kwargs=kwargs)
+
+
+def article_url(article: Article, script: str) -> str:
+    with translation.override(script):
+        return article.get_absolute_url()
+
+
+@pytest.fixture
+def seed_article(db) -> Article:
+    return save_article(read_article_file(SEED), status="published").article
+
+
+class TestScriptChoice:
+    @pytest.mark.parametrize(
+        ("header", "script"),
+        [
+            ("zh-TW,zh;q=0.9", "zh-hant"), ("zh-HK", "zh-hant"), ("zh-MO,en;q=0.5", "zh-hant"),
+            ("zh-Hant-TW", "zh-hant"), ("zh-CN,zh;q=0.9", "zh-hans"), ("zh-SG", "zh-hans"),
+            ("en-US,zh-TW;q=0.8", "zh-hant"), ("en-US,en;q=0.9", "zh-hans"),
+        ],
+    )
+    def test_root_follows_accept_language(self, client, header, script):
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE=header)
+        assert response.status_code == 302 and response["Location"] == f"/{script}/"
+
+    def test_cookie_beats_accept_language(self, client):
+        client.cookies["django_language"] = "zh-hant"
+        assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")["Location"] == "/zh-hant/"
+
+    @override_settings(DEFAULT_SCRIPT="zh-hant")
+    def test_default_is_configurable(self, client):
+        assert client.get("/")["Location"] == "/zh-hant/"
+
+    def test_reading_a_page_remembers_the_script(self, client, article):
+        client.get(article_url(article, "zh-hant"))
+        assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")["Location"] == "/zh-hant/"
+
+
+class TestArticleUrls:
+    def test_each_script_has_its_own_slug(self, client, seed_article):
+        assert unquote(article_url(seed_article, "zh-hans")) == "/zh-hans/articles/中苏互不侵犯条约/"
+        assert unquote(article_url(seed_article, "zh-hant")) == "/zh-hant/articles/中蘇互不侵犯條約/"
+        for script in ("zh-hans", "zh-hant"):
+            assert client.get(article_url(seed_article, script)).status_code == 200
+
+    @pytest.mark.parametrize("name", ["中蘇互不侵犯條約", "中蘇互不侵犯条约", "中苏互不侵犯条约"])
+    def test_other_script_slug_or_title_redirects_permanently(self, client, seed_article, name):
+        response = client.get(f"/zh-hans/articles/{name}/")
+        if name == "中苏互不侵犯条约":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 301
+            assert response["Location"] == article_url(seed_article, "zh-hans")
+
+    def test_old_slug_redirects_after_rename(self, client):
+        article = ArticleFactory(title_zh_hans="南京条约")
+        old = article_url(article, "zh-hant")
+        article = Article.objects.get(pk=article.pk)
+        article.slug_zh_hans, article.slug_zh_hant = "江宁条约", "江寧條約"
+        article.save()
+        response = client.get(old)
+        assert response.status_code == 301 and unquote(response["Location"]) == "/zh-hant/articles/江寧條約/"
+
+    def test_unknown_slug_is_404(self, client):
+        assert client.get("/zh-hans/articles/没有这个条目/").status_code == 404
+
+    def test_switcher_hreflang_lang_and_canonical(self, client, seed_article):
+        page = client.get(article_url(seed_article, "zh-hant")).content.decode()
+        assert '<html lang="zh-Hant">' in page
+        other = article_url(seed_article, "zh-hans")
+        assert re.search(rf'<a href="{re.escape(other)}" hreflang="zh-Hans"[^>]*>简体</a>', page)
+        assert f'<link rel="alternate" hreflang="zh-Hans" href="http://testserver{other}">' in page
+        assert f'<link rel="canonical" href="http://testserver{article_url(seed_article, "zh-hant")}">' in page
+
+    def test_switcher_on_other_pages_keeps_the_page(self, client):
+        category = CategoryFactory(name_zh_hans="条约")
+        page = client.get(category.get_absolute_url()).content.decode()
+        with translation.override("zh-hant"):
+            assert f'href="{category.get_absolute_url()}" hreflang="zh-Hant"' in page
+        search = client.get(url("zh-hans", "search"), {"q": "条约"}).content.decode()
+        assert 'href="/zh-hant/search/?q=' in search
+
+
+TRADITIONAL_ONLY = "蘇聯條約緣響"
+SIMPLIFIED_ONLY = "苏联条约缘响"
+
+
+class TestSeedInBothScripts:
+    def test_simplified_page_has_no_traditional_only_characters(self, client, seed_article):
+        page = client.get(article_url(seed_article, "zh-hans")).content.decode()
+        title = re.search(r"<h1>(.*?)</h1>", page).group(1)
+        headings = "".join(re.findall(r"<h[234] id=\"s\d+\">(.*?)</h[234]>", page))
+        assert title == "中苏互不侵犯条约"
+        assert headings == "缘起条约内容影响"
+        assert not set(title + headings) & set(TRADITIONAL_ONLY)
+        assert "参考文献" in page and "最后更新于" in page
+
+    def test_traditional_page_has_no_simplified_only_characters(self, client, seed_article):
+        page = client.get(article_url(seed_article, "zh-hant")).content.decode()
+        title = re.search(r"<h1>(.*?)</h1>", page).group(1)
+        headings = "".join(re.findall(r"<h[234] id=\"s\d+\">(.*?)</h[234]>", page))
+        assert title == "中蘇互不侵犯條約"
+        assert headings == "緣起條約內容影響"
+        assert not set(title + headings) & set(SIMPLIFIED_ONLY)
+        # UI strings come from the zh_Hant catalogue.
+        assert "參考文獻" in page and "最後更新於" in page and "目錄" in page
+        assert "第二次世界大戰條約" in page  # category names follow the script
+
+
+class TestArticlePage:
+    def test_toc_sections_references_categories_tags(self, client):
+        article = ArticleFactory(title_zh_hans="条约", lead_zh_hans="导言[^a]。")
+        SectionFactory(article=article, position=1, level=2, heading_zh_hans="背景", body_zh_hans="正文[^b]。")
+        SectionFactory(article=article, position=2, level=3, heading_zh_hans="细节", body_zh_hans="再引[^a]。")
+        ReferenceFactory(article=article, key="a", text_zh_hans="第一个来源")
+        ReferenceFactory(article=article, key="b", text_zh_hans="", url="https://example.org/b")
+        visible = CategoryFactory(name_zh_hans="外交")
+        hidden = CategoryFactory(name_zh_hans="维护分类", hidden=True)
+        article.categories.add(visible, hidden)
+        article.tags.add("条约")
+        page = client.get(article.get_absolute_url()).content.decode()
+        assert '<a href="#s1">背景</a>' in page and '<a href="#s2">细节</a>' in page
+        assert '<h3 id="s2">细节</h3>' in page
+        assert "外交" in page and "维护分类" not in page
+        assert 'rel="tag">条约</a>' in page
+        assert 'href="https://example.org/b"' in page
+        with translation.override("zh-hant"):
+            page = client.get(article.get_absolute_url()).content.decode()
+        assert 'rel="tag">條約</a>' in page and "第一個來源" in page
+
+    def test_draft_is_404_for_readers_and_shown_with_banner_to_editors(self, client, editor):
+        draft = ArticleFactory(status=Article.Status.DRAFT, title_zh_hans="草稿条约")
+        assert client.get(draft.get_absolute_url()).status_code == 404
+        client.force_login(editor)
+        page = client.get(draft.get_absolute_url())
+        assert page.status_code == 200 and "读者看不到这个条目" in page.content.decode()
+
+    def test_scheduled_article_is_404_until_its_time(self, client):
+        article = ArticleFactory(published_at=timezone.now() + timezone.timedelta(hours=1))
+        assert client.get(article.get_absolute_url()).status_code == 404
+
+    def test_staff_without_change_permission_cannot_see_drafts(self, client, django_user_model):
+        user = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+        client.force_login(user)
+        assert client.get(ArticleFactory(status="draft").get_absolute_url()).status_code == 404
+
+    @pytest.mark.parametrize("size", [1, 30])
+    def test_query_count_does_not_grow_with_content(self, client, django_assert_num_queries, size):
+        article = ArticleFactory(lead_zh_hans="".join(f"[[目标{i}]]" for i in range(size)))
+        for i in range(size):
+            SectionFactory(article=article, position=i, body_zh_hans=f"正文[^{i}]，见[[目标{i}]]。")
+            ReferenceFactory(article=article, key=str(i))
+            article.categories.add(CategoryFactory())
+            article.tags.add(f"标签{i}")
+        ArticleFactory(title_zh_hans="目标0")
+        # article, sections, references, categories, tags, link targets
+        with django_assert_num_queries(6):
+            assert client.get(article.get_absolute_url()).status_code == 200
+
+
+class TestPageCache:
+    def test_second_view_is_served_from_cache(self, client, django_assert_num_queries, seed_article):
+        client.get(article_url(seed_article, "zh-hans"))
+        with django_assert_num_queries(0):
+            assert "中苏互不侵犯条约" in client.get(article_url(seed_article, "zh-hans")).content.decode()
+
+    @pytest.mark.parametrize("change", ["article", "section", "reference", "category", "tag"])
+    def test_any_edit_invalidates(self, client, seed_article, change):
+        page_url = article_url(seed_article, "zh-hans")
+        client.get(page_url)
+        if change == "article":
+            seed_article.lead_zh_hans = "新的导言文字"
+            seed_article.save()
+            expected = "新的导言文字"
+        elif change == "section":
+            section = Section.objects.get(article=seed_article, position=1)
+            section.heading_zh_hans = "新的章节标题"
+            section.save()
+            expected = "新的章节标题"
+        elif change == "reference":
+            reference = seed_article.references.get(key="1")
+            reference.text_zh_hans = "新的参考文献"
+            reference.save()
+            expected = "新的参考文献"
+        elif change == "category":
+            seed_article.categories.add(CategoryFactory(name_zh_hans="新的分类名"))
+            expected = "新的分类名"
+        elif change == "tag":
+            seed_article.tags.add("新的标签")
+            expected = "新的标签"
+        assert expected in client.get(page_url).content.decode()
+
+    def test_glossary_change_invalidates(self, client, seed_article):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        page_url = article_url(seed_article, "zh-hans")
+        client.get(page_url)
+        GlossaryTerm.objects.create(hans="鲍格莫洛夫", hant="鮑格莫洛夫")
+        with CaptureQueriesContext(connection) as rendered:
+            client.get(page_url)
+        assert len(rendered) > 0  # rendered afresh, not served from the cache
+
+    @override_settings(ARTICLE_CACHE_SECONDS=0)
+    def test_cache_can_be_turned_off(self, client, django_assert_max_num_queries, seed_article):
+        client.get(article_url(seed_article, "zh-hans"))
+        with django_assert_max_num_queries(10) as captured:
+            client.get(article_url(seed_article, "zh-hans"))
+        assert len(captured) > 0
+
+
+class TestListingPages:
+    def test_home_lists_recent_articles_and_top_categories(self, client):
+        root = CategoryFactory(name_zh_hans="条约")
+        CategoryFactory(name_zh_hans="子分类", parent=root)
+        CategoryFactory(name_zh_hans="隐藏", hidden=True)
+        ArticleFactory(title_zh_hans="南京条约").categories.add(root)
+        ArticleFactory(title_zh_hans="草稿", status="draft")
+        page = client.get(url("zh-hans", "home")).content.decode()
+        assert "南京条约" in page and "草稿" not in page
+        assert ">条约</a>" in page and "子分类" not in page and "隐藏" not in page
+
+    def test_category_page_sorted_by_pinyin_and_paginated(self, client):
+        category = CategoryFactory(name_zh_hans="条约", description_zh_hans="关于**条约**的分类。")
+        child = CategoryFactory(name_zh_hans="双边条约", parent=category)
+        for title in ["中美条约", "北京条约", "南京条约", "爱珲条约"]:
+            ArticleFactory(title_zh_hans=title).categories.add(category)
+        page = client.get(category.get_absolute_url()).content.decode()
+        assert "<strong>条约</strong>" in page and child.name in page
+        order = [page.index(t) for t in ["爱珲条约", "北京条约", "南京条约", "中美条约"]]  # ai, bei, nan, zhong
+        assert order == sorted(order)
+        for n in range(55):
+            ArticleFactory(title_zh_hans=f"条约{n:02d}").categories.add(category)
+        first = client.get(category.get_absolute_url()).content.decode()
+        second = client.get(category.get_absolute_url(), {"page": 2}).content.decode()
+        assert "第 1 页，共 2 页" in first and "第 2 页，共 2 页" in second
+        with translation.override("zh-hant"):
+            hant = client.get(category.get_absolute_url()).content.decode()
+        assert "分類：條約" in hant
+
+    def test_category_other_script_slug_redirects(self, client):
+        category = CategoryFactory(name_zh_hans="条约")
+        response = client.get("/zh-hans/categories/條約/")
+        assert response.status_code == 301 and response["Location"] == category.get_absolute_url()
+
+    def test_tag_page_in_both_scripts(self, client):
+        article = ArticleFactory(title_zh_hans="南京条约")
+        article.tags.add("條約")
+        ArticleFactory(title_zh_hans="无关条目")
+        page = client.get(url("zh-hans", "tag", slug="条约")).content.decode()
+        assert "南京条约" in page and "无关条目" not in page
+        hant = client.get(url("zh-hant", "tag", slug="條約"))
+        assert hant.status_code == 301
+        hant = client.get(hant["Location"]).content.decode()
+        assert "標籤：條約" in hant and "南京條約" in hant
+
+
+class TestFeedsAndSitemap:
+    def test_sitemap_is_valid_xml_with_both_scripts(self, client, seed_article):
+        response = client.get("/sitemap.xml")
+        root = ET.fromstring(response.content)
+        ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+        locations = {unquote(loc.text) for loc in root.findall("s:url/s:loc", ns)}
+        assert "http://testserver/zh-hans/articles/中苏互不侵犯条约/" in locations
+        assert "http://testserver/zh-hant/articles/中蘇互不侵犯條約/" in locations
+        assert root.findall("s:url/x:link[@hreflang='zh-hant']", ns)
+
+    @pytest.mark.parametrize(("script", "title"), [("zh-hans", "中苏互不侵犯条约"), ("zh-hant", "中蘇互不侵犯條約")])
+    def test_atom_feed_per_script(self, client, seed_article, script, title):
+        ArticleFactory(status="draft", title_zh_hans="草稿条目")
+        response = client.get(url(script, "feed"))
+        root = ET.fromstring(response.content)
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        assert [e.text for e in root.findall("a:entry/a:title", ns)] == [title]
