@@ -7,7 +7,6 @@ links into the reference list (``#ref-<key>``) and the list's back-links.
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 from urllib.parse import unquote, urlparse
 
@@ -17,12 +16,6 @@ from playwright.sync_api import Locator, Page, expect
 from articles.models import Article, Category
 from tests.factories import ArticleFactory, CategoryFactory, ReferenceFactory, SectionFactory
 
-# The switcher and rendered citations come with the reading pages (issue 3, articles/rendering.py).
-# Until that module exists these tests are skipped; once merged they run and can fail.
-needs_reading_pages = pytest.mark.skipif(
-    importlib.util.find_spec("articles.rendering") is None,
-    reason="needs the reading pages (issue 3: articles/rendering.py): script switcher, rendered citations",
-)
 
 LONG_URL = "https://zh.wikipedia.org/wiki/%E4%B8%AD%E8%98%87%E4%BA%92%E4%B8%8D%E4%BE%B5%E7%8A%AF%E6%A2%9D%E7%B4%84_(1937%E5%B9%B4)"
 PARAGRAPH = (
@@ -84,7 +77,6 @@ def test_reader_reads_article_in_both_scripts(page: Page, treaty: Article) -> No
 
 
 @pytest.mark.browser
-@needs_reading_pages
 def test_reader_switches_script_on_the_same_article(page: Page, treaty: Article) -> None:
     page.goto(f"/zh-hans/articles/{treaty.slug_zh_hans}/")
     expect(page.locator('link[rel="alternate"][hreflang="zh-hant"]')).to_have_count(1)
@@ -100,7 +92,6 @@ def test_reader_switches_script_on_the_same_article(page: Page, treaty: Article)
 
 
 @pytest.mark.browser
-@needs_reading_pages
 def test_reader_follows_citation_to_reference_and_back(page: Page, treaty: Article) -> None:
     page.goto(f"/zh-hant/articles/{treaty.slug_zh_hant}/")
     citation = page.locator("main sup a[href^='#'], article sup a[href^='#']").first
@@ -133,23 +124,21 @@ def test_reader_follows_citation_to_reference_and_back(page: Page, treaty: Artic
 def test_reader_opens_category_page_and_its_article(page: Page, treaty: Article) -> None:
     category = Category.objects.get(name_zh_hans="双边条约")
     page.goto(f"/zh-hant/categories/{category.slug_zh_hant}/")
-    expect(page.locator("h1")).to_have_text("雙邊條約")
+    expect(page.locator("h1")).to_contain_text("雙邊條約")  # e.g. "分類：雙邊條約"
     page.get_by_role("link", name="中蘇互不侵犯條約").click()
     expect(page.locator("h1")).to_have_text("中蘇互不侵犯條約")
     assert path_of(page) == f"/zh-hant/articles/{treaty.slug_zh_hant}/"
 
 
 @pytest.mark.browser
-@needs_reading_pages
 def test_reader_reaches_category_from_article(page: Page, treaty: Article) -> None:
     page.goto(f"/zh-hans/articles/{treaty.slug_zh_hans}/")
     page.get_by_role("link", name="双边条约").first.click()
-    expect(page.locator("h1")).to_have_text("双边条约")
+    expect(page.locator("h1")).to_contain_text("双边条约")
     expect(page.get_by_role("link", name="中苏互不侵犯条约")).to_be_visible()
 
 
 @pytest.mark.browser
-@needs_reading_pages  # the first-cut templates have no stylesheet: a long URL gives scrollWidth 1232
 def test_no_horizontal_scroll_at_375px(page: Page, treaty: Article) -> None:
     page.set_viewport_size({"width": 375, "height": 740})
     category = treaty.categories.get()
