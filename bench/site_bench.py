@@ -105,22 +105,14 @@ def setup_django(env: dict[str, str]) -> None:
 
 
 def seed_article() -> str:
-    """Import the demo article if ``import_wiki`` exists, else build it from the same file by
-    headings; publish it; return its URL path."""
-    from django.core.management import call_command, get_commands
+    """Import the demo article with ``import_wiki``, publish it and return its URL path."""
+    from django.core.management import call_command
 
-    from articles.models import Article, Section
+    from articles.models import Article
 
-    if "import_wiki" in get_commands():
-        call_command("import_wiki", str(SEED), verbosity=0)
-        article = Article.objects.order_by("-updated_at").first()  # created or, re-imported, updated
-    else:
-        text = SEED.read_text(encoding="utf-8")
-        parts = re.split(r"^##+ +(.+)$", text, flags=re.MULTILINE)
-        article = Article.objects.create(title_zh_hant=SEED.stem, lead_zh_hant=parts[0].strip())
-        for position, (heading, body) in enumerate(zip(parts[1::2], parts[2::2]), start=1):
-            Section.objects.create(article=article, position=position, heading_zh_hant=heading, body_zh_hant=body.strip())
-    assert article is not None, "seeding the benchmark article failed"
+    call_command("import_wiki", str(SEED), verbosity=0)
+    article = Article.objects.order_by("-updated_at").first()  # created or, re-imported, updated
+    assert article is not None, "importing the benchmark article failed"
     article.publish()
     article.save()
     return f"/zh-hans/articles/{quote(article.slug_zh_hans)}/"
@@ -169,12 +161,10 @@ def import_rate(corpus: Path) -> str:
     is not counted), or why it could not be measured."""
     import io
 
-    from django.core.management import CommandError, call_command, get_commands
+    from django.core.management import CommandError, call_command
 
     from articles.models import Article
 
-    if "import_wiki" not in get_commands():
-        return "not available (no import_wiki command on this branch)"
     if not corpus.is_dir():
         return f"not available (no corpus at {corpus})"
     before = Article.objects.count()
