@@ -15,6 +15,7 @@ are killed on the way out, also on errors and Ctrl-C. Not part of the test suite
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -110,7 +111,7 @@ def seed_article() -> str:
 
     from articles.models import Article
 
-    call_command("import_wiki", str(SEED), verbosity=0)
+    call_command("import_wiki", str(SEED), stdout=io.StringIO())
     article = Article.objects.order_by("-updated_at").first()  # created or, re-imported, updated
     assert article is not None, "importing the benchmark article failed"
     article.publish()
@@ -159,8 +160,6 @@ def save_100k_article_seconds(runs: int = 3) -> float:
 def import_rate(corpus: Path) -> str:
     """Articles per second for ``import_wiki`` over the corpus (in process, so Django's start-up
     is not counted), or why it could not be measured."""
-    import io
-
     from django.core.management import CommandError, call_command
 
     from articles.models import Article
