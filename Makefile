@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages bench clean
+.PHONY: run test install install-test messages bench bench-search clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,10 @@ messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l zh_Hant --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py fill_catalogues
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Search latency on 10,000 generated articles (PostgreSQL; prints p50/p95). Not part of `make test`.
+BENCH_DATABASE_URL ?= postgres://root@127.0.0.1:5432/bench
+bench-search: install
+	createdb -h 127.0.0.1 -U root bench 2>/dev/null || true
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --no-input -v0
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_search

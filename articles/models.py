@@ -312,6 +312,7 @@ class Article(SluggedMixin, ScriptSyncedModel):
     )
     # Script-neutral search data, rebuilt on every save of the article or its parts (search.py).
     search_title = models.TextField(editable=False, default="")
+    search_lead = models.TextField(editable=False, default="")
     search_document = models.TextField(editable=False, default="")
     search_tokens = models.TextField(editable=False, default="")
     tags = TaggableManager(
@@ -382,8 +383,7 @@ class Article(SluggedMixin, ScriptSyncedModel):
         """Recompute the search columns from the stored texts (one query for the parts, one update)."""
         from .search import document_for
 
-        title, document, tokens = document_for(self)
-        Article.objects.filter(pk=self.pk).update(search_title=title, search_document=document, search_tokens=tokens)
+        Article.objects.filter(pk=self.pk).update(**document_for(self))
 
     @classmethod
     def find_by_any_name(cls, name: str) -> "Article | None":

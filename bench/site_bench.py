@@ -49,9 +49,10 @@ class WrkResult:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5432/bench_site"))
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8021")))
+    # Options only, no environment variables: the database named here is dropped and recreated.
+    parser.add_argument("--database-url", default="postgres://root@127.0.0.1:5432/bench_site")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--port", type=int, default=8021, help="cached server; the uncached one uses port + 1")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
