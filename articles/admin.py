@@ -7,19 +7,26 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers taggit.Tag)
 from taggit.models import Tag as TaggitTag
 
-from . import search
+from . import revisions, search
 from .models import Article, Category, GlossaryTerm, Reference, Section, Tag
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
@@ -54,9 +61,48 @@ class GlossaryTermInline(admin.TabularInline):
     verbose_name_plural = _("本条目的转换词汇")
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """The article form remembers which version the editor opened (optimistic concurrency)."""
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_token"].initial = revisions.edit_token(self.instance)
+            self.fields["edit_base"].initial = revisions.shown_values(self.instance)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk:
+            conflict = revisions.check_not_changed_since(self.instance.pk, cleaned.get("edit_token") or "")
+            if conflict:
+                # Keep everything the editor typed; a deliberate second save overwrites.
+                self.data = self.data.copy()
+                self.data["edit_token"] = conflict.token
+                raise ValidationError(
+                    _("“%(user)s”在 %(when)s 保存了这个条目，晚于你打开它的时间，所以这次没有保存。"
+                      "你的输入都保留在下面。请先在新窗口查看历史记录中对方的修改；确认后再次保存，将以你的内容覆盖对方的修改。"),
+                    code="edit_conflict",
+                    params={
+                        "user": conflict.changed_by or _("其他人"),
+                        "when": date_format(timezone.localtime(conflict.changed_at), "DATETIME_FORMAT"),
+                    },
+                )
+        return cleaned
+
+
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
-    list_display = ("title", "status", "published_at", "updated_at", "empty_references")
+class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "admin/articles/article/object_history.html"
+    list_display = ("title", "state", "published_at", "updated_at", "empty_references")
     list_filter = ("status", "categories", "tags")
     search_fields = ("title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant")
     autocomplete_fields = ("categories",)
@@ -64,12 +110,76 @@ class ArticleAdmin(TabbedTranslationAdmin):
     prepopulated_fields = {"slug_zh_hans": ("title_zh_hans",), "slug_zh_hant": ("title_zh_hant",)}
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "lead")}),
+        (None, {"fields": ("title", "slug", "lead", "edit_token", "edit_base")}),
         (_("发布"), {"fields": ("status", "published_at", "created_at", "updated_at")}),
         (_("分类与标签"), {"fields": ("categories", "tags")}),
     )
     inlines = (SectionInline, ReferenceInline, GlossaryTermInline)
     actions = ("publish", "unpublish")
+
+    @admin.display(description=_("状态"), ordering="status")
+    def state(self, obj: Article) -> str:
+        if obj.status == Article.Status.DRAFT:
+            return _("草稿")
+        if obj.published_at and obj.published_at > timezone.now():
+            return format_html("⏱ {}", _("定时发布"))
+        return _("已发布")
+
+    def get_urls(self):
+        return [
+            path("<int:object_id>/history/compare/", self.admin_site.admin_view(self.compare_view),
+                 name="articles_article_compare"),
+        ] + super().get_urls()
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
+        versions = Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user")
+        context = {"versions": versions, "compare_url": reverse("admin:articles_article_compare", args=[object_id])}
+        return super().history_view(request, object_id, {**context, **(extra_context or {})})
+
+    def compare_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """A readable diff, per field and per script, between two revisions of an article."""
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article)
+        try:
+            chosen = sorted(
+                (get_object_or_404(versions, pk=int(request.GET[key])) for key in ("a", "b")),
+                key=lambda v: v.revision.date_created,
+            )
+        except (KeyError, ValueError):
+            chosen = list(versions[:2])[::-1]
+        if len(chosen) < 2:
+            self.message_user(request, _("至少要有两个版本才能比较。"), messages.WARNING)
+            return TemplateResponse(request, "admin/articles/article/compare.html", {
+                **self.admin_site.each_context(request), "opts": self.model._meta, "original": article,
+                "title": _("比较版本"), "changes": None,
+            })
+        old, new = chosen
+        return TemplateResponse(request, "admin/articles/article/compare.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "title": _("比较版本"),
+            "old": old,
+            "new": new,
+            "changes": revisions.compare(old, new),
+        })
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id and request.POST.get("edit_base"):
+            # Judge "which script did the editor change" against what they were shown.
+            request.POST = revisions.blank_untouched_scripts(request.POST, request.POST["edit_base"])
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            previews = {}
+            for script, label in (("zh-hans", "简体"), ("zh-hant", "繁體")):
+                with translation.override(script):
+                    previews[label] = obj.get_absolute_url()
+            context["preview_urls"] = previews
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Article], search_term: str):
         """Search titles and text in either script, like the public search (search.py)."""

@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("百科内容")
 
     def ready(self) -> None:
-        from . import caching, search
+        from . import caching, revisions, search  # noqa: F401  (revisions registers with reversion)
 
         caching.connect_signals()
         search.connect_signals()

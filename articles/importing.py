@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+import reversion
 from django.db import transaction
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
@@ -512,6 +513,9 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
         article.categories.set(categories)
         if parsed.tags is not None:
             article.tags.set(parsed.tags)
-        # bulk_create skips save() and its signals: rebuild the search columns once, here.
+        # bulk_create skips save() and its signals: rebuild the search columns once, here, and
+        # (inside a revision) record the article again now that its parts exist.
         article.rebuild_search_document()
+        if reversion.is_active():
+            reversion.add_to_revision(article)
         return ImportResult(article, created, len(sections), len(references), len(categories))

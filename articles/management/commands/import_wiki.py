@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+import reversion
 from django.db import transaction
 
 from articles.importing import ImportFailure, read_article_file, save_article
@@ -59,7 +60,9 @@ class Command(BaseCommand):
             with transaction.atomic() if dry_run else contextlib.nullcontext():
                 for number, path in enumerate(files, start=1):
                     try:
-                        result = save_article(read_article_file(path), status=status)
+                        with reversion.create_revision():
+                            reversion.set_comment(f"import_wiki {path.name}")
+                            result = save_article(read_article_file(path), status=status)
                     except ImportFailure as error:
                         failures.append((path, str(error)))
                         self._progress(interactive, number, len(files), path, f"FAILED: {error}")
