@@ -31,9 +31,20 @@ run: install
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The whole suite (browser tests run when Debian's Chromium is installed).
+export CHROMIUM ?= /usr/bin/chromium
+
+# The whole suite (browser tests run when Debian's Chromium is installed). Exit code 5 means
+# pytest collected nothing: a wrong PYTEST_ARGS or testpaths, so it fails with a clear message.
 test: install-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@test -x $(CHROMIUM) || echo "NOTE: $(CHROMIUM) not found: the browser tests (tests/browser) will be SKIPPED (apt-get install chromium)."
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5); check PYTEST_ARGS" >&2; fi; \
+	  test -x $(CHROMIUM) || echo "NOTE: browser tests were SKIPPED: $(CHROMIUM) is missing."; \
+	  exit $$rc
+
+# Load benchmark against gunicorn + PostgreSQL + Redis with wrk (not part of the suite; see bench/README.md).
+bench: install
+	$(PY) bench/site_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
