@@ -5,13 +5,14 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Category, GlossaryTerm, Tag
 from tests.test_importing import SEED, run_import, snapshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: these tests commit (and flush), so restore what migrations created afterwards.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def everything() -> dict:
@@ -22,7 +23,7 @@ def everything() -> dict:
         "tags": sorted(Tag.objects.values_list("name", "name_zh_hant", "slug")),
         "glossary": sorted(GlossaryTerm.objects.values_list("hans", "hant", "article__title_zh_hans")),
         "users": sorted(get_user_model().objects.values_list("username", "password", "is_superuser")),
-        "editors": sorted(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)),
+        "groups": sorted(Group.objects.values_list("name", "permissions__codename")),
     }
 
 
@@ -36,6 +37,8 @@ def test_backup_and_restore_round_trip(tmp_path):
     Category.objects.filter(name_zh_hans="中苏条约").update(parent=Category.objects.get(name_zh_hans="抗日战争"))
     GlossaryTerm.objects.create(hans="斯大林", hant="史達林")
     get_user_model().objects.create_superuser("admin", password="a-long-password")
+    Group.objects.get_or_create(name="Reviewers")[0].permissions.set(
+        Permission.objects.filter(codename__in=["view_article", "change_article"]))
     before = everything()
 
     backup = tmp_path / "site.xml.gz"

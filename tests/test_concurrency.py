@@ -70,7 +70,7 @@ print("SAVED")
 """
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_processes_cannot_both_save_the_same_version():
     if connection.vendor != "postgresql":
         pytest.skip("row locks (select_for_update) need PostgreSQL")
