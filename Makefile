@@ -28,7 +28,7 @@ run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_wiki articles/demo/ --status published
-	$(PY) manage.py ensure_admin
+	$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 export CHROMIUM ?= /usr/bin/chromium

@@ -21,10 +21,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default=os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin"))
+        parser.add_argument("--url", default="http://127.0.0.1:8000/admin/", help="where the admin will be served")
 
-    def handle(self, *args, username: str, **options):
+    def handle(self, *args, username: str, url: str, **options):
         User = get_user_model()
-        login_url = "http://127.0.0.1:8000/admin/"
+        login_url = url
         existing = User.objects.filter(is_superuser=True).order_by("pk").first()
         if existing:
             hint = (
