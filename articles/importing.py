@@ -368,11 +368,11 @@ def parse_export(text: str) -> ParsedArticle:
         sections=[
             ParsedSection(level=s["level"], heading=s["heading"], body=s["body"],
                           heading_hant=h["heading"], body_hant=h["body"])
-            for s, h in zip(hans["sections"], hant["sections"])
+            for s, h in zip(hans["sections"], hant["sections"], strict=True)
         ],
         references=[
             ParsedReference(key=r["key"], text=r["text"], url=r.get("url", ""), text_hant=h["text"])
-            for r, h in zip(hans["references"], hant["references"])
+            for r, h in zip(hans["references"], hant["references"], strict=True)
         ],
         categories=meta["categories"],
         glossary=[tuple(pair) for pair in meta.get("glossary", [])],
@@ -458,7 +458,7 @@ def _categories(names: list[str]) -> list[Category]:
     for category in existing:
         by_name[category.name_zh_hans] = by_name[category.name_zh_hant] = category
     result = []
-    for (hans, hant), name in zip(wanted, names):
+    for hans, hant in wanted:
         category = by_name.get(hans) or by_name.get(hant)
         if category is None:
             category = Category(name_zh_hans=hans, name_zh_hant=hant)

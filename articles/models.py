@@ -192,6 +192,13 @@ class Category(SluggedMixin, ScriptSyncedModel):
         return list(reversed(chain))
 
     @classmethod
+    def find_by_any_name(cls, name: str) -> "Category | None":
+        """The category a slug or name in either script names, if any."""
+        names = {name, conversion.to_simplified(name), conversion.to_traditional(name)}
+        query = Q(slug_zh_hans__in=names) | Q(slug_zh_hant__in=names) | Q(name_zh_hans__in=names) | Q(name_zh_hant__in=names)
+        return cls.objects.filter(query).order_by("pk").first()
+
+    @classmethod
     def tree_paths(cls) -> dict[int, list[str]]:
         """Every category's path of names from the root, in the active script, in one query."""
         column = field_name("name", current_script())

@@ -29,7 +29,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from . import conversion
-from .conversion import HANS, HANT
+from .conversion import HANT
 
 # UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
 REDLINK_TITLE = _("条目尚未撰写")

@@ -5,7 +5,6 @@ readers are cached whole (see ``caching.py``).
 """
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
@@ -21,6 +20,9 @@ from .models import Article, Category, Reference, Section, Tag, current_script, 
 from .rendering import RenderContext, render_article, render_markdown
 
 PAGE_SIZE = 50
+# What a list of articles shows: a title linking to the article, and its date.
+LISTING_FIELDS = ("title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant", "updated_at", "status",
+                  "published_at")
 
 
 def can_edit(request: HttpRequest) -> bool:
@@ -52,10 +54,7 @@ def choose_script(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    recent = Article.objects.published().order_by("-updated_at").only(
-        "title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant", "lead_zh_hans", "lead_zh_hant",
-        "updated_at", "published_at", "status",
-    )[:20]
+    recent = Article.objects.published().order_by("-updated_at").only(*LISTING_FIELDS)[:20]
     categories = Category.objects.filter(parent=None, hidden=False).annotate(
         num_articles=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
     )
@@ -108,14 +107,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _category_by_any_slug(slug: str) -> Category | None:
-    names = {slug}
-    from .conversion import to_simplified, to_traditional
-
-    names |= {to_simplified(slug), to_traditional(slug)}
-    return Category.objects.filter(
-        Q(slug_zh_hans__in=names) | Q(slug_zh_hant__in=names) | Q(name_zh_hans__in=names) | Q(name_zh_hant__in=names)
-    ).order_by("pk").first()
+def _members_page(request: HttpRequest, articles):
+    """One page of a listing, sorted by title in the reader's script (pinyin order)."""
+    members = sort_by_title(articles.only(*LISTING_FIELDS), "title")
+    return Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @require_safe
@@ -123,18 +118,12 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     script = current_script()
     category = Category.objects.select_related("parent").filter(**{field_name("slug", script): slug}).first()
     if category is None:
-        other = _category_by_any_slug(slug)
+        other = Category.find_by_any_name(slug)
         if other is None:
             raise Http404("No such category")
         return HttpResponsePermanentRedirect(other.get_absolute_url())
 
-    members = sort_by_title(
-        Article.objects.published().filter(categories=category).only(
-            "title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant", "updated_at",
-        ),
-        "title",
-    )
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _members_page(request, Article.objects.published().filter(categories=category))
     children = category.children.all() if can_edit(request) else category.children.filter(hidden=False)
     context = RenderContext(script=script, links={})
     return render(request, "articles/category_detail.html", {
@@ -150,17 +139,9 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:
-        from .conversion import to_simplified
-
-        tag = get_object_or_404(Tag, Q(slug=to_simplified(slug)) | Q(name=to_simplified(slug)))
+        tag = get_object_or_404(Tag, Q(slug=Tag.canonical(slug)) | Q(name=Tag.canonical(slug)))
         return HttpResponsePermanentRedirect(tag.get_absolute_url())
-    members = sort_by_title(
-        Article.objects.published().filter(tags=tag).only(
-            "title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant", "updated_at",
-        ),
-        "title",
-    )
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _members_page(request, Article.objects.published().filter(tags=tag))
     return render(request, "articles/tag_detail.html", {
         "tag": tag, "page": page, "alternates": alternates_for(tag),
     })

@@ -5,7 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -106,7 +106,7 @@ def test_ten_megabyte_body_gets_a_clear_error(editor_client):
 def test_oversize_import_is_reported_not_saved(tmp_path):
     (tmp_path / "big.md").write_text("**超长导入**" + "条" * (MAX_TEXT_CHARS + 1), encoding="utf-8")
     err = StringIO()
-    with pytest.raises(Exception):
+    with pytest.raises(CommandError):
         call_command("import_wiki", str(tmp_path), stdout=StringIO(), stderr=err)
     assert "the limit is 200,000" in err.getvalue() and not Article.objects.exists()
 
