@@ -32,6 +32,10 @@ from .models import Article, Category, GlossaryTerm, Reference, Section, Tag
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
 admin.site.unregister(TaggitTag)
 
+admin.site.site_header = _("条约百科 · 编辑后台")
+admin.site.site_title = _("条约百科编辑后台")
+admin.site.index_title = _("内容管理")
+
 
 class SectionInline(TranslationStackedInline):
     model = Section
