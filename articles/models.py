@@ -6,6 +6,7 @@ DESIGN.md ("Two scripts") to those pairs: whatever the editor typed in one scrip
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable
 
 from django.conf import settings
@@ -47,8 +48,12 @@ def current_script() -> str:
     return HANT if language.startswith("zh-hant") or language in {"zh-tw", "zh-hk", "zh-mo"} else HANS
 
 
+@lru_cache(maxsize=None)
 def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
-    """Names of the model's fields registered with modeltranslation, in declaration order."""
+    """Names of the model's fields registered with modeltranslation, in declaration order.
+
+    Cached: it is asked for every row loaded; registrations are complete once apps are ready.
+    """
     from modeltranslation.translator import NotRegistered, translator
 
     try:
