@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from . import caching, scripts
@@ -157,6 +158,9 @@ def scripts_context(request: HttpRequest) -> dict:
         "other_script": other,
         "other_script_label": scripts.LABELS[other],
         "other_script_html_lang": scripts.HTML_LANG[other],
-        "alternates": {s: translate_url(request.get_full_path(), s) for s in SCRIPTS}
-        if request.path.startswith(("/zh-hans/", "/zh-hant/")) else {},
+        # Views that know their object pass exact alternates; others get these, computed on use.
+        "alternates": SimpleLazyObject(
+            lambda: {s: translate_url(request.get_full_path(), s) for s in SCRIPTS}
+            if request.path.startswith(("/zh-hans/", "/zh-hant/")) else {}
+        ),
     }

@@ -4,8 +4,9 @@ Editors write content: articles (no deletion), their sections and references (de
 of an inline is part of editing), categories, tags and glossary terms. They get nothing on
 users, groups or sessions. Deleting articles and categories stays with superusers.
 """
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from articles.groups import create_group, remove_group
 
 EDITORS = "Editors"
 PERMISSIONS = {
@@ -20,21 +21,11 @@ PERMISSIONS = {
 
 
 def create_editors_group(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure ours exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=EDITORS)
-    codenames = [f"{action}_{model}" for model, actions in PERMISSIONS.items() for action in actions]
-    permissions = Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
-    group.permissions.set(permissions)
+    create_group(apps, EDITORS, PERMISSIONS)
 
 
 def remove_editors_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=EDITORS).delete()
+    remove_group(apps, EDITORS)
 
 
 class Migration(migrations.Migration):
