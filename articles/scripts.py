@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from .conversion import HANS, HANT, SCRIPTS
 
@@ -64,3 +65,12 @@ class RememberScriptMiddleware:
         if prefixed and script in SCRIPTS and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != script:
             remember(response, script)
         return response
+
+
+def alternates_for(obj) -> dict[str, str]:
+    """The same object's URL in each script (slugs differ per script)."""
+    result = {}
+    for script in SCRIPTS:
+        with translation.override(script):
+            result[script] = obj.get_absolute_url()
+    return result

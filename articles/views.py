@@ -9,16 +9,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import translation
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from . import caching, scripts
 from .collation import sort_by_title
-from .conversion import HANS, HANT, SCRIPTS
 from .models import Article, Category, Reference, Section, Tag, current_script, field_name
 from .rendering import RenderContext, render_article, render_markdown
+from .scripts import alternates_for
 
 PAGE_SIZE = 50
 # What a list of articles shows: a title linking to the article, and its date.
@@ -33,15 +32,6 @@ def can_edit(request: HttpRequest) -> bool:
 def url_in(script: str, view: str, **kwargs) -> str:
     with translation.override(script):
         return reverse(view, kwargs=kwargs)
-
-
-def alternates_for(obj) -> dict[str, str]:
-    """The same object's URL in each script (slugs differ per script)."""
-    result = {}
-    for script in SCRIPTS:
-        with translation.override(script):
-            result[script] = obj.get_absolute_url()
-    return result
 
 
 @require_safe
@@ -146,21 +136,3 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/tag_detail.html", {
         "tag": tag, "page": page, "alternates": alternates_for(tag),
     })
-
-
-def scripts_context(request: HttpRequest) -> dict:
-    """Context processor: the reader's script, the other one, and (default) switcher URLs."""
-    script = current_script()
-    other = HANT if script == HANS else HANS
-    return {
-        "script": script,
-        "script_html_lang": scripts.HTML_LANG[script],
-        "other_script": other,
-        "other_script_label": scripts.LABELS[other],
-        "other_script_html_lang": scripts.HTML_LANG[other],
-        # Views that know their object pass exact alternates; others get these, computed on use.
-        "alternates": SimpleLazyObject(
-            lambda: {s: translate_url(request.get_full_path(), s) for s in SCRIPTS}
-            if request.path.startswith(("/zh-hans/", "/zh-hant/")) else {}
-        ),
-    }
