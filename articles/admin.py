@@ -26,7 +26,7 @@ from reversion.models import Version
 from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers taggit.Tag)
 from taggit.models import Tag as TaggitTag
 
-from . import revisions, scripts, search
+from . import revisions, scripts
 from .models import Article, Category, GlossaryTerm, Reference, Section, Tag
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
@@ -186,7 +186,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         """Search titles and text in either script, like the public search (search.py)."""
         if not search_term.strip():
             return queryset, False
-        matches = search.filter_articles(Article.objects.all(), search_term).values("pk")
+        matches = Article.objects.search(search_term).values("pk")
         return queryset.filter(pk__in=matches), False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:

@@ -8,7 +8,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("百科内容")
 
     def ready(self) -> None:
-        from . import caching, revisions, search  # noqa: F401  (revisions registers with reversion)
+        from . import caching, revisions  # noqa: F401  (revisions registers with reversion)
 
         caching.connect_signals()
-        search.connect_signals()
