@@ -26,6 +26,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from . import conversion, search
 from .conversion import HANS, HANT
+from .scripts import script_of_tag
 
 SLUG_MAX_LENGTH = 200
 # Generous for any real article body (the longest zh.wikipedia articles are ~150k characters),
@@ -47,7 +48,7 @@ def field_name(name: str, script: str) -> str:
 
 def current_script() -> str:
     language = (get_language() or settings.LANGUAGE_CODE).lower()
-    return HANT if language.startswith("zh-hant") or language in {"zh-tw", "zh-hk", "zh-mo"} else HANS
+    return HANT if language.startswith("zh-hant") or script_of_tag(language) == HANT else HANS
 
 
 @lru_cache(maxsize=None)

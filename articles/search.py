@@ -34,6 +34,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import conversion
+from .conversion import HANS
+from .scripts import parse_variants
 
 SEARCH_COLUMNS = ("search_title", "search_lead", "search_document", "search_tokens")
 MAX_QUERY_LENGTH = 100
@@ -44,12 +46,17 @@ _MARKUP = [
     (re.compile(r"\[\[([^\]|]*)\|([^\]]*)\]\]"), r"\2"),  # [[target|label]] → label
     (re.compile(r"\[\[([^\]]*)\]\]"), r"\1"),
     (re.compile(r"\[\^[^\]\s]+\]"), ""),  # citations
-    (re.compile(r"-\{(?:[^{}]*?zh-hans:([^;{}]*);?[^{}]*?)\}-"), r"\1"),
-    (re.compile(r"-\{([^{}]*)\}-"), r"\1"),
+    (re.compile(r"-\{([^{}]*)\}-"), lambda m: _variant_text(m.group(1))),
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # Markdown links and images → their text
     (re.compile(r"[*_`#>|~]+"), " "),
     (re.compile(r"\s+"), " "),
 ]
+
+
+def _variant_text(content: str) -> str:
+    """``-{zh-hans:X;zh-hant:Y}-`` → X (search columns are Simplified); ``-{X}-`` → X."""
+    variants = parse_variants(content)
+    return (variants.get(HANS) or next(iter(variants.values()))) if variants else content
 
 
 def plain_text(markdown: str) -> str:
