@@ -8,6 +8,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("百科内容")
 
     def ready(self) -> None:
-        from . import caching, revisions  # noqa: F401  (revisions registers with reversion)
+        from . import revisions  # noqa: F401  (registers the content with reversion)
+        from .serving import invalidation
 
-        caching.connect_signals()
+        invalidation.connect_signals()

@@ -320,6 +320,13 @@ class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def linking_to(self, titles: Iterable[str]) -> "ArticleQuerySet":
+        """The articles whose text links to any of ``titles`` (in either script)."""
+        from .rendering import title_key
+
+        keys = {title_key(t) for t in titles if t}
+        return self.filter(outgoing_links__target_key__in=keys).distinct() if keys else self.none()
+
     def search(self, query: str) -> "ArticleQuerySet":
         """The articles that contain every term of ``query`` (either script), ranked: a match in
         the title, then in the lead's opening, then the most recently updated (see ``search.py``).
@@ -441,6 +448,20 @@ class Article(SluggedMixin, ScriptSyncedModel):
                 if old and old != getattr(self, field_name("slug", script)):
                     ArticleSlugRedirect.objects.update_or_create(slug=old, defaults={"article": self})
 
+    def rebuild_links(self) -> None:
+        """Recompute :class:`ArticleLink` rows from the lead and section texts (both scripts)."""
+        from .rendering import title_key, wikilink_targets
+
+        texts = [self.lead_zh_hans, self.lead_zh_hant]
+        for row in self.sections.values_list("body_zh_hans", "body_zh_hant"):
+            texts += row
+        max_length = ArticleLink._meta.get_field("target").max_length
+        targets = {title_key(t)[:max_length]: t[:max_length] for t in sorted(wikilink_targets(texts))}
+        ArticleLink.objects.filter(source=self).delete()
+        ArticleLink.objects.bulk_create(
+            ArticleLink(source=self, target_key=key, target=target) for key, target in targets.items()
+        )
+
     def rebuild_search_document(self) -> None:
         """Recompute the search columns from the stored Simplified texts — lead, headings, bodies and
         references (two queries for the parts, one update)."""
@@ -482,6 +503,26 @@ class ArticleSlugRedirect(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.article.get_absolute_url()
+
+
+class ArticleLink(models.Model):
+    """A wikilink from an article to a title, as written in either script; kept on every save.
+
+    ``target_key`` is :func:`articles.rendering.title_key` of the target — titles match across
+    scripts — so "which articles link to this title" is one indexed query (cache invalidation:
+    a new or renamed title turns other articles' red links blue).
+    """
+
+    source = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="outgoing_links")
+    target_key = models.CharField(max_length=300, db_index=True)
+    target = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["source", "target_key"]
+        constraints = [models.UniqueConstraint(fields=["source", "target_key"], name="unique_link_per_target")]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"
 
 
 class ArticlePart(ScriptSyncedModel):
@@ -591,7 +632,7 @@ class GlossaryTerm(models.Model):
         return conversion.Glossary(tuple({hans: (hans, hant) for hans, hant, _ in ordered}.values()))
 
 
-# --- keeping the search columns current -------------------------------------------------------
+# --- keeping the search columns and the link table current ------------------------------------
 # Signals rather than save(): queryset deletes of sections and references must count too.
 
 
@@ -599,6 +640,7 @@ class GlossaryTerm(models.Model):
 def _rebuild_search_for_article(sender, instance: Article, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         instance.rebuild_search_document()
+        instance.rebuild_links()
 
 
 @receiver(post_save, sender=Section, dispatch_uid="search-save-Section")
@@ -606,8 +648,12 @@ def _rebuild_search_for_article(sender, instance: Article, raw: bool = False, **
 @receiver(post_delete, sender=Section, dispatch_uid="search-delete-Section")
 @receiver(post_delete, sender=Reference, dispatch_uid="search-delete-Reference")
 def _rebuild_search_for_part(sender, instance: ArticlePart, raw: bool = False, **kwargs: Any) -> None:
-    if raw:
+    origin = kwargs.get("origin")  # post_delete: what delete() was called on
+    deleting_article = isinstance(origin, Article) or getattr(origin, "model", None) is Article
+    if raw or deleting_article:  # the article's own rows go with it
         return
     article = Article.objects.filter(pk=instance.article_id).first()
     if article is not None:
         article.rebuild_search_document()
+        if sender is Section:
+            article.rebuild_links()

@@ -1,7 +1,7 @@
 """Public reading views, in the script of the URL prefix (``/zh-hans/…`` or ``/zh-hant/…``).
 
 Each view fetches what it renders in a fixed number of queries. Article pages for anonymous
-readers are cached whole (see ``caching.py``).
+readers are cached whole (see ``serving/``).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
-from . import caching, scripts, search
+from . import scripts, search
 from .collation import sort_by_title
 from .models import Article, Category, Reference, Section, Tag, current_script, field_name
 from .rendering import RenderContext, render_article, render_markdown
@@ -70,15 +70,9 @@ def _article_queryset(request: HttpRequest):
 
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An article in the URL's script. Published pages are marked for the page cache, which
+    answers anonymous readers before this view runs (``serving/middleware.py``)."""
     script = current_script()
-    anonymous = not request.user.is_authenticated
-    use_cache = anonymous and caching.cache_seconds() > 0
-    if use_cache:
-        key = caching.page_key(script, request.path)
-        cached = caching.cache.get(key)
-        if cached is not None:
-            return HttpResponse(cached)
-
     article = _article_queryset(request).filter(**{field_name("slug", script): slug}).first()
     if article is None:
         # Another script's slug or title, or a former slug: 301 to the canonical URL.
@@ -97,8 +91,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "categories": sort_by_title(article.categories.all(), "name"),
         "tags": sorted(article.tags.all(), key=lambda t: t.name),
     })
-    if use_cache and article.is_published:
-        caching.cache.set(key, response.content, caching.cache_seconds())
+    response.page_cache = article.is_published and not request.user.is_authenticated
     return response
 
 

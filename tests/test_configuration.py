@@ -41,7 +41,7 @@ def test_postgres_url_uses_native_pool_and_redis_url_the_redis_cache():
     assert (probe["engine"], probe["name"], probe["pool"]) == ("django.db.backends.postgresql", "test",
                                                                  {"min_size": 1, "max_size": 4, "timeout": 5})
     assert probe["checks"] is True  # the pool checks a connection before handing it out (survives a restart)
-    assert probe["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert probe["cache"] == "articles.serving.cache.ResilientRedisCache"
     assert probe["location"] == "redis://127.0.0.1:6379/1"
 
 

@@ -1,7 +1,7 @@
 """Settings for treatysite, read from the environment (12-factor).
 
 DATABASE_URL  default sqlite:///db.sqlite3; postgres://… uses psycopg 3 with Django's native pool.
-REDIS_URL     optional; when set, the shared cache is Redis (Django's built-in RedisCache).
+REDIS_URL     optional; when set, the shared cache is Redis (RedisCache that degrades to no cache).
 SECRET_KEY    required when DEBUG is off.
 DEBUG         "1"/"true" to enable; off by default.
 ALLOWED_HOSTS comma-separated; defaults to localhost names when DEBUG is on.
@@ -65,6 +65,8 @@ MIDDLEWARE = [
     # Hostile URLs (NUL, control characters) end here as 404/400, before any view or query.
     "articles.request_guard.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached anonymous article pages are answered here, before sessions and logins.
+    "articles.serving.middleware.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "articles.scripts.RememberScriptMiddleware",
@@ -138,7 +140,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "articles.serving.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "treatysite"),
         }
@@ -186,6 +188,7 @@ STORAGES = {
 # Production hardening; all on unless DEBUG.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -243,6 +246,10 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # Seconds a rendered article page stays cached for anonymous readers; 0 turns the cache off.
 ARTICLE_CACHE_SECONDS = int(os.environ.get("ARTICLE_CACHE_SECONDS", "600"))
+# The site's own absolute URL (scheme and host, no trailing slash) for canonical and hreflang links.
+# Without it they follow the request, which is fine in development but lets one request with a
+# forged Host or X-Forwarded-Proto header poison pages cached for everyone.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # The script for readers whose cookie and Accept-Language say nothing (zh-hans or zh-hant).
 DEFAULT_SCRIPT = os.environ.get("DEFAULT_SCRIPT", "zh-hans")
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

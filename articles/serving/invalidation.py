@@ -1,0 +1,133 @@
+"""Which cached pages an edit shows up on, invalidated after the transaction commits.
+
+Only article pages are cached (``middleware.py``); every other page is rendered per request.
+An edit shows up on:
+
+* the article itself, in both scripts, under its current and former slugs;
+* the articles that link to any of its titles, old and new (a red link turns blue, a renamed
+  title turns a blue link red) — one query on :class:`ArticleLink`;
+* for a category or tag: the articles it is on; for a glossary term: its article, or every
+  article for a site-wide term (the only site-wide invalidation, and a rare edit).
+
+Paths are collected while the transaction is open (the rows are at hand) and deleted by
+``transaction.on_commit``: deleting before the commit let readers re-cache the old row for the
+page's lifetime (issue 17). The page store's invalidation marks close the remaining race.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+from urllib.parse import unquote
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.urls import reverse
+from django.utils import translation
+
+from ..conversion import SCRIPTS
+from ..models import (Article, ArticleSlugRedirect, Category, GlossaryTerm, Reference, Section, Tag,
+                      TaggedArticle, field_name)
+from . import pages
+
+
+def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -> set[str]:
+    """The page paths of these articles in both scripts, current and former slugs included."""
+    ids = set(article_ids)
+    if not ids:
+        return set()
+    slugs: dict[str, set[str]] = {script: set(extra_slugs) for script in SCRIPTS}
+    columns = [field_name("slug", script) for script in SCRIPTS]
+    for row in Article.objects.filter(pk__in=ids).values_list(*columns):
+        for script, slug in zip(SCRIPTS, row):
+            slugs[script].add(slug)
+    for slug in ArticleSlugRedirect.objects.filter(article_id__in=ids).values_list("slug", flat=True):
+        for script in SCRIPTS:
+            slugs[script].add(slug)
+    paths = set()
+    for script in SCRIPTS:
+        with translation.override(script):
+            paths.update(unquote(reverse("articles:article", kwargs={"slug": s})) for s in slugs[script] if s)
+    return paths
+
+
+def after_commit(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -> None:
+    """Invalidate these articles' pages once the current transaction commits."""
+    paths = article_paths(article_ids, extra_slugs)
+    if paths:
+        transaction.on_commit(lambda: pages.invalidate(paths))
+
+
+def _titles_and_slugs(article: Article) -> tuple[set[str], set[str]]:
+    stored = getattr(article, "_stored_scripts", {})
+    titles = {t for t in (*stored.get("title", ()), article.title_zh_hans, article.title_zh_hant) if t}
+    slugs = {s for s in stored.get("slug", ()) if s}
+    return titles, slugs
+
+
+def _remember_before_save(sender, instance: Article, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        # Before the save rule runs: the titles and slugs the pages were cached under.
+        instance._titles_before_save, instance._slugs_before_save = _titles_and_slugs(instance)
+
+
+def _article_changed(sender, instance: Article, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    titles, slugs = _titles_and_slugs(instance)
+    slugs |= {s for s in (instance.slug_zh_hans, instance.slug_zh_hant) if s}  # a deleted article's too
+    titles |= getattr(instance, "_titles_before_save", set())
+    slugs |= getattr(instance, "_slugs_before_save", set())
+    linking = Article.objects.linking_to(titles).values_list("pk", flat=True)
+    after_commit({instance.pk, *linking}, slugs)
+
+
+def _part_changed(sender, instance, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        after_commit([instance.article_id])
+
+
+def _category_changed(sender, instance: Category, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and instance.pk:
+        after_commit(Article.objects.filter(categories=instance).values_list("pk", flat=True))
+
+
+def _tag_changed(sender, instance: Tag, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and instance.pk:
+        after_commit(Article.objects.filter(tags=instance).values_list("pk", flat=True))
+
+
+def _tagging_changed(sender, instance: TaggedArticle, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        after_commit([instance.content_object_id])
+
+
+def _glossary_changed(sender, instance: GlossaryTerm, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    if instance.article_id:
+        after_commit([instance.article_id])
+    else:
+        after_commit(Article.objects.values_list("pk", flat=True))
+
+
+def _categories_of_article_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs: Any) -> None:
+    if not action.startswith("post_"):
+        return
+    if reverse:  # category.articles.add(...)
+        after_commit(pk_set or Article.objects.filter(categories=instance).values_list("pk", flat=True))
+    else:
+        after_commit([instance.pk])
+
+
+def connect_signals() -> None:
+    pre_save.connect(_remember_before_save, sender=Article, dispatch_uid="pages-article-before")
+    for signal in (post_save, post_delete):
+        kind = "save" if signal is post_save else "delete"
+        signal.connect(_article_changed, sender=Article, dispatch_uid=f"pages-article-{kind}")
+        for part in (Section, Reference):
+            signal.connect(_part_changed, sender=part, dispatch_uid=f"pages-{part.__name__}-{kind}")
+        signal.connect(_category_changed, sender=Category, dispatch_uid=f"pages-category-{kind}")
+        signal.connect(_tag_changed, sender=Tag, dispatch_uid=f"pages-tag-{kind}")
+        signal.connect(_tagging_changed, sender=TaggedArticle, dispatch_uid=f"pages-tagging-{kind}")
+        signal.connect(_glossary_changed, sender=GlossaryTerm, dispatch_uid=f"pages-glossary-{kind}")
+    m2m_changed.connect(_categories_of_article_changed, sender=Article.categories.through,
+                        dispatch_uid="pages-article-categories")
