@@ -10,5 +10,8 @@ class ArticlesConfig(AppConfig):
     def ready(self) -> None:
         from . import caching, revisions, search  # noqa: F401  (revisions registers with reversion)
 
+        from .images import usage
+
         caching.connect_signals()
         search.connect_signals()
+        usage.connect_signals()

@@ -547,3 +547,8 @@ class GlossaryTerm(models.Model):
         # Article terms last so they override global ones in the dict.
         ordered = sorted(terms.values_list("hans", "hant", "article_id"), key=lambda t: t[2] is not None)
         return conversion.Glossary(tuple({hans: (hans, hant) for hans, hant, _ in ordered}.values()))
+
+
+# The image library lives in articles/images/ (one concern, one package); its models belong to
+# this app, so they are registered here, last, once every name above exists.
+from .images.models import Image  # noqa: E402,F401
