@@ -64,7 +64,8 @@ def parse_figure(inner: str) -> FigureLink | None:
     """``File:X.jpg|thumb|说明`` (the text between ``[[`` and ``]]``) → its parts, or None."""
     if not is_figure_target(inner):
         return None
-    target, *options = inner.split("|")
+    # Inside a GFM table cell the separator is written \| (markdown-it unescapes it before us).
+    target, *options = inner.replace("\\|", "|").split("|")
     name = canonical_name(target)
     if not name:
         return None
@@ -93,7 +94,11 @@ def figure_names(texts: Iterable[str]) -> list[str]:
     return list(names)
 
 
-def figure_markup(name: str, caption: str = "") -> str:
-    """The markup an editor (or the chooser, or the importer) writes for an image."""
+def figure_markup(name: str, caption: str = "", *, in_table: bool = False) -> str:
+    """The markup an editor (or the chooser, or the importer) writes for an image.
+
+    In a GFM table cell the caption separator must be escaped (``\\|``), or it would split the cell.
+    """
+    separator = "\\|" if in_table else "|"
     caption = caption.replace("[", "(").replace("]", ")").replace("|", "｜").replace("\n", " ").strip()
-    return f"[[File:{name}|{caption}]]" if caption else f"[[File:{name}]]"
+    return f"[[File:{name}{separator}{caption}]]" if caption else f"[[File:{name}]]"
