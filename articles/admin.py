@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,7 @@ from reversion.models import Version
 from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers taggit.Tag)
 from taggit.models import Tag as TaggitTag
 
-from . import revisions, search
+from . import revisions, scripts
 from .models import Article, Category, GlossaryTerm, Reference, Section, Tag
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
@@ -83,7 +83,7 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.instance.pk:
-            conflict = revisions.check_not_changed_since(self.instance.pk, cleaned.get("edit_token") or "")
+            conflict = revisions.lock_and_find_conflict(self.instance.pk, cleaned.get("edit_token") or "")
             if conflict:
                 # Keep everything the editor typed; a deliberate second save overwrites.
                 self.data = self.data.copy()
@@ -182,11 +182,9 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            previews = {}
-            for script, label in (("zh-hans", "简体"), ("zh-hant", "繁體")):
-                with translation.override(script):
-                    previews[label] = obj.get_absolute_url()
-            context["preview_urls"] = previews
+            context["preview_urls"] = {
+                scripts.LABELS[script]: url for script, url in scripts.alternates_for(obj).items()
+            }
         if request.user.has_perm("articles.view_image"):
             context["image_chooser_url"] = reverse("admin:articles_image_chooser")
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -195,7 +193,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         """Search titles and text in either script, like the public search (search.py)."""
         if not search_term.strip():
             return queryset, False
-        matches = search.filter_articles(Article.objects.all(), search_term).values("pk")
+        matches = Article.objects.search(search_term).values("pk")
         return queryset.filter(pk__in=matches), False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:

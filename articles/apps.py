@@ -8,10 +8,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("百科内容")
 
     def ready(self) -> None:
-        from . import caching, revisions, search  # noqa: F401  (revisions registers with reversion)
+        from . import caching, revisions  # noqa: F401  (revisions registers with reversion)
 
         from .images import usage
 
         caching.connect_signals()
-        search.connect_signals()
         usage.connect_signals()

@@ -132,6 +132,12 @@ def to_simplified(text: str, glossary: Glossary = EMPTY_GLOSSARY) -> str:
     return convert(text, HANS, glossary)
 
 
+def fold_to_simplified(text: str) -> str:
+    """Every character in its Simplified form, nothing protected: for comparing and searching
+    text, never for storing it."""
+    return _converter(HANS).convert(text)
+
+
 def other_script(script: str) -> str:
     return HANT if script == HANS else HANS
 

@@ -12,8 +12,10 @@ from typing import Any, Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,8 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from . import conversion
+from . import conversion, search
 from .conversion import HANS, HANT
+from .scripts import script_of_tag
 
 SLUG_MAX_LENGTH = 200
 # Generous for any real article body (the longest zh.wikipedia articles are ~150k characters),
@@ -45,7 +48,7 @@ def field_name(name: str, script: str) -> str:
 
 def current_script() -> str:
     language = (get_language() or settings.LANGUAGE_CODE).lower()
-    return HANT if language.startswith("zh-hant") or language in {"zh-tw", "zh-hk", "zh-mo"} else HANS
+    return HANT if language.startswith("zh-hant") or script_of_tag(language) == HANT else HANS
 
 
 @lru_cache(maxsize=None)
@@ -317,6 +320,40 @@ class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def search(self, query: str) -> "ArticleQuerySet":
+        """The articles that contain every term of ``query`` (either script), ranked: a match in
+        the title, then in the lead's opening, then the most recently updated (see ``search.py``).
+
+        The contract the admin and the public search share: nothing for a query with no terms;
+        never raises on any input.
+        """
+        terms = search.query_terms(query)
+        if not terms:
+            return self.none()
+        queryset = self
+        tokens = sorted(set().union(*(search.term_tokens(t) for t in terms)))
+        if tokens and connection.vendor == "postgresql":
+            # The GIN index over the token array (migration 0005) answers this without reading documents.
+            queryset = queryset.extra(
+                where=["article_search_tokens(articles_article.search_tokens) @> %s::text[]"], params=[tokens]
+            )
+        elif tokens:
+            for token in tokens:
+                queryset = queryset.filter(search_tokens__contains=f" {token} ")
+        for term in terms:
+            if not term.isalnum():  # punctuation is not tokenised: match such a term literally
+                queryset = queryset.filter(search_document__contains=term)
+        in_title, in_lead = Q(), Q()
+        for term in terms:
+            in_title &= Q(search_title__contains=term)
+            in_lead &= Q(search_lead__contains=term)
+        return queryset.annotate(
+            relevance=Case(
+                When(in_title, then=Value(2)), When(in_lead, then=Value(1)), default=Value(0),
+                output_field=IntegerField(),
+            )
+        ).order_by("-relevance", "-updated_at", "pk")
+
 
 class Article(SluggedMixin, ScriptSyncedModel):
     class Status(models.TextChoices):
@@ -405,10 +442,15 @@ class Article(SluggedMixin, ScriptSyncedModel):
                     ArticleSlugRedirect.objects.update_or_create(slug=old, defaults={"article": self})
 
     def rebuild_search_document(self) -> None:
-        """Recompute the search columns from the stored texts (one query for the parts, one update)."""
-        from .search import document_for
-
-        Article.objects.filter(pk=self.pk).update(**document_for(self))
+        """Recompute the search columns from the stored Simplified texts — lead, headings, bodies and
+        references (two queries for the parts, one update)."""
+        texts = [self.lead_zh_hans]
+        for heading, body in self.sections.values_list("heading_zh_hans", "body_zh_hans"):
+            texts += [heading, body]
+        texts += list(self.references.values_list("text_zh_hans", flat=True))
+        Article.objects.filter(pk=self.pk).update(
+            **search.search_columns(self.title_zh_hans, self.title_zh_hant, texts)
+        )
 
     @classmethod
     def find_by_any_name(cls, name: str) -> "Article | None":
@@ -547,6 +589,28 @@ class GlossaryTerm(models.Model):
         # Article terms last so they override global ones in the dict.
         ordered = sorted(terms.values_list("hans", "hant", "article_id"), key=lambda t: t[2] is not None)
         return conversion.Glossary(tuple({hans: (hans, hant) for hans, hant, _ in ordered}.values()))
+
+
+# --- keeping the search columns current -------------------------------------------------------
+# Signals rather than save(): queryset deletes of sections and references must count too.
+
+
+@receiver(post_save, sender=Article, dispatch_uid="search-article")
+def _rebuild_search_for_article(sender, instance: Article, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        instance.rebuild_search_document()
+
+
+@receiver(post_save, sender=Section, dispatch_uid="search-save-Section")
+@receiver(post_save, sender=Reference, dispatch_uid="search-save-Reference")
+@receiver(post_delete, sender=Section, dispatch_uid="search-delete-Section")
+@receiver(post_delete, sender=Reference, dispatch_uid="search-delete-Reference")
+def _rebuild_search_for_part(sender, instance: ArticlePart, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if article is not None:
+        article.rebuild_search_document()
 
 
 # The image library lives in articles/images/ (one concern, one package); its models belong to

@@ -34,13 +34,13 @@ from markdown_it.rules_inline import StateInline
 from . import conversion
 from .conversion import HANT
 from .images.markup import figure_names, is_figure_target, parse_figure
+from .scripts import parse_variants
 
 # UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
 REDLINK_TITLE = _("条目尚未撰写")
 UNKNOWN_KEY_TITLE = _("没有这个参考文献键")
 
 _WIKILINK_TARGETS = re.compile(r"\[\[([^\[\]|\n]+)(?:\|[^\[\]\n]*)?\]\]")
-_VARIANT = re.compile(r"^\s*zh-(hans|hant)\s*:(.*)$", re.S)
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre",
@@ -229,11 +229,9 @@ def _mark_figures_in_paragraphs(state) -> None:
 def _render_variant(self, tokens, idx, options, env) -> str:
     """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text."""
     content: str = tokens[idx].content
-    parts = [_VARIANT.match(part) for part in content.split(";") if part.strip()]
-    if parts and all(parts):
-        variants = {m.group(1): m.group(2).strip() for m in parts}
-        wanted = "hant" if env["context"].script == HANT else "hans"
-        return escape(variants.get(wanted) or next(iter(variants.values())))
+    variants = parse_variants(content)
+    if variants:
+        return escape(variants.get(env["context"].script) or next(iter(variants.values())))
     return escape(content)
 
 

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
+from .conversion import SCRIPTS
 from .models import Article, GlossaryTerm, Reference, Section, Tag, TaggedArticle
 
 reversion.register(Tag)
@@ -96,9 +97,9 @@ def compare(old: Version, new: Version) -> list[FieldChange]:
     changes: list[FieldChange] = []
     article = str(_("条目"))
 
-    def add(where: str, label, a, b) -> None:
-        if _text(a) != _text(b):
-            changes.append(FieldChange(where, str(label), char_diff(_text(a), _text(b))))
+    def add(where: str, label, before, after) -> None:
+        if _text(before) != _text(after):
+            changes.append(FieldChange(where, str(label), char_diff(_text(before), _text(after))))
 
     old_fields, new_fields = old.field_dict, new.field_dict
     for name, label in ARTICLE_FIELDS:
@@ -108,15 +109,16 @@ def compare(old: Version, new: Version) -> list[FieldChange]:
     for model, fields in PART_FIELDS.items():
         kind = {"section": _("章节"), "reference": _("参考文献"), "glossaryterm": _("转换词汇")}[model]
         for object_id in sorted(set(old_parts[model]) | set(new_parts[model]), key=lambda i: int(i)):
-            a, b = old_parts[model].get(object_id, {}), new_parts[model].get(object_id, {})
-            name = (b or a).get("heading_zh_hans") or (b or a).get("key") or (b or a).get("hans") or object_id
+            before, after = old_parts[model].get(object_id, {}), new_parts[model].get(object_id, {})
+            shown = after or before
+            name = shown.get("heading_zh_hans") or shown.get("key") or shown.get("hans") or object_id
             where = f"{kind} {name}"
-            if not a:
+            if not before:
                 where += f"（{_('新增')}）"
-            elif not b:
+            elif not after:
                 where += f"（{_('删除')}）"
             for field, label in fields:
-                add(where, label, a.get(field), b.get(field))
+                add(where, label, before.get(field), after.get(field))
     return changes
 
 
@@ -143,8 +145,9 @@ def last_editor(article_pk: int) -> str | None:
     return user.get_username() if user else None
 
 
-def check_not_changed_since(article_pk: int, token: str) -> Conflict | None:
-    """Lock the article's row for the rest of the transaction and tell whether it changed.
+def lock_and_find_conflict(article_pk: int, token: str) -> Conflict | None:
+    """Lock the article's row for the rest of the transaction; the conflicting change, if it changed
+    since the version ``token`` names (else None).
 
     Called inside the saving transaction: ``select_for_update`` makes a concurrent save wait
     until this one commits (PostgreSQL), so two editors cannot both pass the check.
@@ -183,13 +186,13 @@ def shown_values(article: Article) -> str:
 
     prints: dict[str, str] = {}
     for name in translated_fields(Article):
-        for script in ("zh-hans", "zh-hant"):
+        for script in SCRIPTS:
             column = field_name(name, script)
             prints[column] = _fingerprint(getattr(article, column))
     for prefix, model in INLINE_PREFIXES.items():
         for part in getattr(article, prefix).all():
             for name in translated_fields(model):
-                for script in ("zh-hans", "zh-hant"):
+                for script in SCRIPTS:
                     column = field_name(name, script)
                     prints[f"{prefix}:{part.pk}:{column}"] = _fingerprint(getattr(part, column))
     return signing.dumps(prints, salt="articles.edit-base", compress=True)
@@ -206,7 +209,7 @@ def blank_untouched_scripts(data, signed: str):
         return data
     data = data.copy()
 
-    def settle(key_hans: str, key_hant: str, print_hans: str | None, print_hant: str | None) -> None:
+    def blank_the_untouched_script(key_hans: str, key_hant: str, print_hans: str | None, print_hant: str | None) -> None:
         if print_hans is None or print_hant is None or key_hans not in data or key_hant not in data:
             return
         hans_changed = _fingerprint(data[key_hans]) != print_hans
@@ -219,12 +222,13 @@ def blank_untouched_scripts(data, signed: str):
     for key in list(data.keys()):
         if key.endswith("_zh_hans") and "-" not in key:
             base = key[: -len("_zh_hans")]
-            settle(key, f"{base}_zh_hant", prints.get(key), prints.get(f"{base}_zh_hant"))
+            blank_the_untouched_script(key, f"{base}_zh_hant", prints.get(key), prints.get(f"{base}_zh_hant"))
         elif key.endswith("_zh_hans"):
             prefix, index, column = key.split("-", 2)
             pk = data.get(f"{prefix}-{index}-id")
             if prefix in INLINE_PREFIXES and pk:
                 base = column[: -len("_zh_hans")]
-                settle(key, f"{prefix}-{index}-{base}_zh_hant",
-                       prints.get(f"{prefix}:{pk}:{column}"), prints.get(f"{prefix}:{pk}:{base}_zh_hant"))
+                blank_the_untouched_script(key, f"{prefix}-{index}-{base}_zh_hant",
+                                           prints.get(f"{prefix}:{pk}:{column}"),
+                                           prints.get(f"{prefix}:{pk}:{base}_zh_hant"))
     return data

@@ -1,14 +1,25 @@
-"""Which script a reader gets: the URL prefix, else a cookie, else Accept-Language."""
+"""Which script a reader gets (the URL prefix, else a cookie, else Accept-Language), and the one
+place that knows which locale tags mean which script — for Accept-Language, Django's active
+language and MediaWiki's ``-{zh-cn:X;zh-tw:Y}-`` variants alike (:func:`parse_variants`).
+
+Imports stay one-way: this module knows conversion, never models.
+"""
 from __future__ import annotations
+
+import re
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from .conversion import HANS, HANT, SCRIPTS
 
-# Accept-Language tags (lower case) by script; zh-TW/HK/MO read Traditional, zh-CN/SG Simplified.
-_HANT_TAGS = {"zh-tw", "zh-hk", "zh-mo", "zh-hant"}
-_HANS_TAGS = {"zh-cn", "zh-sg", "zh-my", "zh-hans", "zh"}
+# Locale tags (lower case) by script, most specific first: zh-TW/HK/MO read Traditional,
+# zh-CN/SG/MY Simplified. The order is the preference when a variant list names several.
+HANT_TAGS = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
+HANS_TAGS = ("zh-hans", "zh-cn", "zh-sg", "zh-my", "zh")
+
+_VARIANT_PART = re.compile(r"^\s*(zh(?:-[a-zA-Z]+)?)\s*:(.*)$", re.S)
 
 LABELS = {HANS: "简体", HANT: "繁體"}
 HTML_LANG = {HANS: "zh-Hans", HANT: "zh-Hant"}
@@ -29,11 +40,46 @@ def script_from_accept_language(header: str) -> str | None:
         choices.append((-quality, index, tag))
     for _, _, tag in sorted(choices):
         base = "-".join(tag.split("-")[:2])
-        if tag.startswith("zh-hant") or base in _HANT_TAGS:
+        if tag.startswith("zh-hant") or base in HANT_TAGS:
             return HANT
-        if tag.startswith("zh-hans") or base in _HANS_TAGS:
+        if tag.startswith("zh-hans") or base in HANS_TAGS:
             return HANS
     return None
+
+
+def script_of_tag(tag: str) -> str | None:
+    """The script a locale tag (``zh-TW``, ``zh-hant``, ``zh-cn``…) reads, None for other tags."""
+    tag = tag.strip().lower()
+    if tag in HANT_TAGS:
+        return HANT
+    if tag in HANS_TAGS:
+        return HANS
+    return None
+
+
+def parse_variants(content: str) -> dict[str, str] | None:
+    """The text per script of a MediaWiki variant list — the inside of ``-{zh-cn:X;zh-tw:Y;}-``.
+
+    Locale variants fold into the site's two scripts (zh-hans before zh-cn before zh-sg…; the
+    most specific tag wins whatever its place in the list). Returns only the scripts the list
+    names (callers decide the fallback), or None when ``content`` is not a variant list at all
+    (plain ``-{text}-``, or a part without a ``zh…:`` tag).
+    """
+    parts = [part for part in content.split(";") if part.strip()]
+    found: dict[str, str] = {}
+    if not parts:
+        return None
+    for part in parts:
+        match = _VARIANT_PART.match(part)
+        if not match:
+            return None
+        found.setdefault(match.group(1).lower(), match.group(2).strip())
+    variants = {}
+    for script, tags in ((HANS, HANS_TAGS), (HANT, HANT_TAGS)):
+        value = next((found[tag] for tag in tags if tag in found), None)
+        if value is not None:
+            variants[script] = value
+    return variants or None
 
 
 def script_from_request(request: HttpRequest) -> str:
@@ -64,3 +110,12 @@ class RememberScriptMiddleware:
         if prefixed and script in SCRIPTS and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != script:
             remember(response, script)
         return response
+
+
+def alternates_for(obj) -> dict[str, str]:
+    """The same object's URL in each script (slugs differ per script)."""
+    result = {}
+    for script in SCRIPTS:
+        with translation.override(script):
+            result[script] = obj.get_absolute_url()
+    return result

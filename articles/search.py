@@ -1,7 +1,9 @@
 """Search that ignores the script: 苏联 finds 蘇聯 and the other way round.
 
-Every article keeps derived columns, rebuilt whenever it or one of its sections or references is
-saved (signals below; the importer calls :meth:`Article.rebuild_search_document`):
+A pure module (text in, text out; no models): every article keeps derived columns, rebuilt
+whenever it or one of its sections or references is saved (:meth:`Article.rebuild_search_document`
+calls :func:`search_columns`), and :meth:`ArticleQuerySet.search` filters and ranks with
+:func:`query_terms` and :func:`term_tokens`. The search page is ``views.search``.
 
 * ``search_title``, ``search_lead`` and ``search_document``: the plain text of the title, of the
   lead's opening and of everything a reader can read, *normalised* — converted to Simplified by
@@ -22,42 +24,39 @@ the token column, so both databases return the same articles. Terms with punctua
 are also matched literally against the document.
 
 Ranking is field-weighted, as in most site search: a match in the title first, then a match in
-the lead's opening, then the most recently updated.
+the lead's opening, then the most recently updated (``ArticleQuerySet.search``).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_safe
 
 from . import conversion
 from .conversion import HANS
-from .models import Article, current_script, field_name
+from .scripts import parse_variants
 
 SEARCH_COLUMNS = ("search_title", "search_lead", "search_document", "search_tokens")
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
-PAGE_SIZE = 20
 SNIPPET_CHARS = 120
 
 _MARKUP = [
     (re.compile(r"\[\[([^\]|]*)\|([^\]]*)\]\]"), r"\2"),  # [[target|label]] → label
     (re.compile(r"\[\[([^\]]*)\]\]"), r"\1"),
     (re.compile(r"\[\^[^\]\s]+\]"), ""),  # citations
-    (re.compile(r"-\{(?:[^{}]*?zh-hans:([^;{}]*);?[^{}]*?)\}-"), r"\1"),
-    (re.compile(r"-\{([^{}]*)\}-"), r"\1"),
+    (re.compile(r"-\{([^{}]*)\}-"), lambda m: _variant_text(m.group(1))),
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # Markdown links and images → their text
     (re.compile(r"[*_`#>|~]+"), " "),
     (re.compile(r"\s+"), " "),
 ]
+
+
+def _variant_text(content: str) -> str:
+    """``-{zh-hans:X;zh-hant:Y}-`` → X (search columns are Simplified); ``-{X}-`` → X."""
+    variants = parse_variants(content)
+    return (variants.get(HANS) or next(iter(variants.values()))) if variants else content
 
 
 def plain_text(markdown: str) -> str:
@@ -70,7 +69,7 @@ def plain_text(markdown: str) -> str:
 
 def normalise(text: str) -> str:
     """Script- and case-neutral form: Simplified (OpenCC, nothing protected), case-folded."""
-    return conversion._converter(HANS).convert(text).casefold()
+    return conversion.fold_to_simplified(text).casefold()
 
 
 LEAD_CHARS = 300
@@ -114,52 +113,11 @@ def search_columns(title_hans: str, title_hant: str, texts: list[str]) -> dict[s
     }
 
 
-def document_for(article: Article) -> dict[str, str]:
-    """The search columns of a saved article: lead, headings, bodies and references (Simplified)."""
-    texts = [article.lead_zh_hans]
-    for heading, body in article.sections.values_list("heading_zh_hans", "body_zh_hans"):
-        texts += [heading, body]
-    texts += list(article.references.values_list("text_zh_hans", flat=True))
-    return search_columns(article.title_zh_hans, article.title_zh_hant, texts)
-
-
 def query_terms(query: str) -> list[str]:
     """Normalised terms of a query: white-space separated, NUL and control characters dropped."""
     query = "".join(ch for ch in query[:MAX_QUERY_LENGTH] if ch.isprintable() or ch == " ")
     terms = [t for t in normalise(query).split() if t]
     return list(dict.fromkeys(terms))[:MAX_TERMS]
-
-
-def filter_articles(queryset: QuerySet[Article], query: str) -> QuerySet[Article]:
-    """Articles of ``queryset`` that contain every term of ``query`` (either script), ranked.
-
-    The contract the admin and the public search share: an empty queryset for a query with no
-    terms; never raises on any input.
-    """
-    terms = query_terms(query)
-    if not terms:
-        return queryset.none()
-    tokens = sorted(set().union(*(term_tokens(t) for t in terms)))
-    if tokens and connection.vendor == "postgresql":
-        queryset = queryset.extra(
-            where=["article_search_tokens(articles_article.search_tokens) @> %s::text[]"], params=[tokens]
-        )
-    elif tokens:
-        for token in tokens:
-            queryset = queryset.filter(search_tokens__contains=f" {token} ")
-    for term in terms:
-        if not term.isalnum():  # punctuation is not tokenised: match such a term literally
-            queryset = queryset.filter(search_document__contains=term)
-    in_title, in_lead = Q(), Q()
-    for term in terms:
-        in_title &= Q(search_title__contains=term)
-        in_lead &= Q(search_lead__contains=term)
-    return queryset.annotate(
-        relevance=Case(
-            When(in_title, then=Value(2)), When(in_lead, then=Value(1)), default=Value(0),
-            output_field=IntegerField(),
-        )
-    ).order_by("-relevance", "-updated_at", "pk")
 
 
 def highlight(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> SafeString:
@@ -189,69 +147,3 @@ def highlight(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> SafeSt
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return mark_safe(prefix + "".join(out) + suffix)
-
-
-@dataclass
-class SearchHit:
-    article: Article
-    title: SafeString
-    snippet: SafeString
-
-
-def _snippet_source(article: Article, script: str, terms: list[str]) -> str:
-    """The reader-script text where a term occurs first: lead, then sections, else the lead."""
-    candidates = [plain_text(getattr(article, field_name("lead", script)) or "")]
-    candidates += [plain_text(getattr(s, field_name("body", script)) or "") for s in article.sections.all()]
-    for text in candidates:
-        normalised = normalise(text)
-        if any(term in normalised for term in terms):
-            return text
-    return candidates[0]
-
-
-@require_safe
-def search_view(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:MAX_QUERY_LENGTH * 10].strip()
-    terms = query_terms(query)
-    script = current_script()
-    results = filter_articles(Article.objects.published(), query).defer(*SEARCH_COLUMNS).prefetch_related("sections")
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    hits = [
-        SearchHit(
-            article=article,
-            title=highlight(getattr(article, field_name("title", script)) or "", terms, width=200),
-            snippet=highlight(_snippet_source(article, script, terms), terms),
-        )
-        for article in page.object_list
-    ]
-    return render(request, "articles/search.html", {
-        "query": query[:MAX_QUERY_LENGTH], "terms": terms, "page": page, "hits": hits,
-        "too_long": len(query) > MAX_QUERY_LENGTH,
-    })
-
-
-# --- keeping the search columns current -------------------------------------------------------
-
-
-def _rebuild_for_part(sender, instance, **kwargs) -> None:
-    if kwargs.get("raw"):
-        return
-    article = Article.objects.filter(pk=instance.article_id).first()
-    if article is not None:
-        article.rebuild_search_document()
-
-
-def _rebuild_for_article(sender, instance: Article, **kwargs) -> None:
-    if not kwargs.get("raw"):
-        instance.rebuild_search_document()
-
-
-def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    from .models import Reference, Section
-
-    post_save.connect(_rebuild_for_article, sender=Article, dispatch_uid="search-article")
-    for model in (Section, Reference):
-        post_save.connect(_rebuild_for_part, sender=model, dispatch_uid=f"search-save-{model.__name__}")
-        post_delete.connect(_rebuild_for_part, sender=model, dispatch_uid=f"search-delete-{model.__name__}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, search, views
+from . import feeds, views
 from .images import views as image_views
 
 app_name = "articles"
@@ -10,7 +10,7 @@ urlpatterns = [
     path("articles/<str:slug>/", views.article_detail, name="article"),
     path("categories/<str:slug>/", views.category_detail, name="category"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
-    path("search/", search.search_view, name="search"),
+    path("search/", views.search_results, name="search"),
     path("images/<str:name>/", image_views.image_detail, name="image"),
     path("feed/", feeds.RecentArticlesFeed(), name="feed"),
 ]

@@ -5,22 +5,25 @@ readers are cached whole (see ``caching.py``).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import translation
-from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
-from . import caching, scripts
+from . import caching, scripts, search
 from .collation import sort_by_title
-from .conversion import HANS, HANT, SCRIPTS
 from .models import Article, Category, Reference, Section, Tag, current_script, field_name
 from .rendering import RenderContext, render_article, render_markdown
+from .scripts import alternates_for
 
 PAGE_SIZE = 50
+SEARCH_PAGE_SIZE = 20
 # What a list of articles shows: a title linking to the article, and its date.
 LISTING_FIELDS = ("title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant", "updated_at", "status",
                   "published_at")
@@ -33,15 +36,6 @@ def can_edit(request: HttpRequest) -> bool:
 def url_in(script: str, view: str, **kwargs) -> str:
     with translation.override(script):
         return reverse(view, kwargs=kwargs)
-
-
-def alternates_for(obj) -> dict[str, str]:
-    """The same object's URL in each script (slugs differ per script)."""
-    result = {}
-    for script in SCRIPTS:
-        with translation.override(script):
-            result[script] = obj.get_absolute_url()
-    return result
 
 
 @require_safe
@@ -148,19 +142,41 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-def scripts_context(request: HttpRequest) -> dict:
-    """Context processor: the reader's script, the other one, and (default) switcher URLs."""
+@dataclass
+class SearchHit:
+    article: Article
+    title: SafeString
+    snippet: SafeString
+
+
+def _snippet_source(article: Article, script: str, terms: list[str]) -> str:
+    """The reader-script text where a term occurs first: lead, then sections, else the lead."""
+    candidates = [search.plain_text(getattr(article, field_name("lead", script)) or "")]
+    candidates += [search.plain_text(getattr(s, field_name("body", script)) or "") for s in article.sections.all()]
+    for text in candidates:
+        normalised = search.normalise(text)
+        if any(term in normalised for term in terms):
+            return text
+    return candidates[0]
+
+
+@require_safe
+def search_results(request: HttpRequest) -> HttpResponse:
+    """``/<script>/search/?q=``: published articles containing every term, in either script."""
+    query = request.GET.get("q", "")[:search.MAX_QUERY_LENGTH * 10].strip()
+    terms = search.query_terms(query)
     script = current_script()
-    other = HANT if script == HANS else HANS
-    return {
-        "script": script,
-        "script_html_lang": scripts.HTML_LANG[script],
-        "other_script": other,
-        "other_script_label": scripts.LABELS[other],
-        "other_script_html_lang": scripts.HTML_LANG[other],
-        # Views that know their object pass exact alternates; others get these, computed on use.
-        "alternates": SimpleLazyObject(
-            lambda: {s: translate_url(request.get_full_path(), s) for s in SCRIPTS}
-            if request.path.startswith(("/zh-hans/", "/zh-hant/")) else {}
-        ),
-    }
+    results = Article.objects.published().search(query).defer(*search.SEARCH_COLUMNS).prefetch_related("sections")
+    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    hits = [
+        SearchHit(
+            article=article,
+            title=search.highlight(getattr(article, field_name("title", script)) or "", terms, width=200),
+            snippet=search.highlight(_snippet_source(article, script, terms), terms),
+        )
+        for article in page.object_list
+    ]
+    return render(request, "articles/search.html", {
+        "query": query[:search.MAX_QUERY_LENGTH], "terms": terms, "page": page, "hits": hits,
+        "too_long": len(query) > search.MAX_QUERY_LENGTH,
+    })

@@ -1,11 +1,59 @@
-"""Shared fixtures: both scripts, a clean cache per test, editors and content factories."""
+"""Shared fixtures and helpers: both scripts, a clean cache per test, editors, content, the seed."""
 from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
 
+from articles.importing import read_article_file, save_article
+from articles.models import Article
 from tests.factories import ArticleFactory, CategoryFactory, EditorFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "articles" / "demo" / "中蘇互不侵犯條約.md"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def url(script: str, name: str, **kwargs) -> str:
+    """The URL of the named public view in ``script``."""
+    with translation.override(script):
+        return reverse(f"articles:{name}", kwargs=kwargs)
+
+
+def article_url(article: Article, script: str) -> str:
+    with translation.override(script):
+        return article.get_absolute_url()
+
+
+def run_import(*args: str) -> str:
+    """``manage.py import_wiki *args``; returns what it printed."""
+    out = StringIO()
+    call_command("import_wiki", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def snapshot(article: Article) -> dict:
+    """Everything an import or export carries, in both scripts."""
+    article = Article.objects.get(pk=article.pk)
+
+    def both_scripts(obj, names: list[str]) -> dict:
+        return {f"{n}_{s}": getattr(obj, f"{n}_{s}") for n in names for s in ("zh_hans", "zh_hant")}
+
+    return {
+        **both_scripts(article, ["title", "slug", "lead"]),
+        "status": article.status,
+        "published_at": article.published_at,
+        "sections": [(s.position, s.level, both_scripts(s, ["heading", "body"])) for s in article.sections.all()],
+        "references": [(r.key, r.url, both_scripts(r, ["text"])) for r in article.references.all()],
+        "categories": sorted(c.name_zh_hans for c in article.categories.all()),
+        "tags": sorted(article.tags.names()),
+        "glossary": sorted(article.glossary_terms.values_list("hans", "hant")),
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +83,12 @@ def article(db):
 @pytest.fixture
 def category(db):
     return CategoryFactory()
+
+
+@pytest.fixture
+def seed_article(db) -> Article:
+    """The seed article, imported and published."""
+    return save_article(read_article_file(SEED), status="published").article
 
 
 @pytest.fixture

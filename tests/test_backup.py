@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Category, GlossaryTerm, Tag
-from tests.test_importing import SEED, run_import, snapshot
+from tests.conftest import SEED, run_import, snapshot
 
 # serialized_rollback: these tests commit (and flush), so restore what migrations created afterwards.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

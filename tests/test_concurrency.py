@@ -55,10 +55,10 @@ import os, sys, time, django
 django.setup()
 from django.db import transaction
 from articles.models import Article
-from articles.revisions import check_not_changed_since
+from articles.revisions import lock_and_find_conflict
 pk, token, text, pause = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
 with transaction.atomic():
-    conflict = check_not_changed_since(pk, token)
+    conflict = lock_and_find_conflict(pk, token)
     if conflict:
         print("REFUSED")
         sys.exit(0)

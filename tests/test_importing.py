@@ -4,41 +4,15 @@ from __future__ import annotations
 import re
 import shutil
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from articles.importing import convert_inline, parse_wiki_markdown, wiki_target
 from articles.models import Article, Category, GlossaryTerm, Reference, Section
+from tests.conftest import CORPUS, SEED, run_import, snapshot
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "articles" / "demo" / "中蘇互不侵犯條約.md"
-CORPUS = ROOT.parent / "shared" / "corpus"
-
-
-def run_import(*args: str) -> str:
-    out = StringIO()
-    call_command("import_wiki", *args, stdout=out, stderr=StringIO())
-    return out.getvalue()
-
-
-def snapshot(article: Article) -> dict:
-    """Everything an import or export carries, in both scripts."""
-    article = Article.objects.get(pk=article.pk)
-    fields = lambda obj, names: {f"{n}_{s}": getattr(obj, f"{n}_{s}") for n in names for s in ("zh_hans", "zh_hant")}  # noqa: E731
-    return {
-        **fields(article, ["title", "slug", "lead"]),
-        "status": article.status,
-        "published_at": article.published_at,
-        "sections": [(s.position, s.level, fields(s, ["heading", "body"])) for s in article.sections.all()],
-        "references": [(r.key, r.url, fields(r, ["text"])) for r in article.references.all()],
-        "categories": sorted(c.name_zh_hans for c in article.categories.all()),
-        "tags": sorted(article.tags.names()),
-        "glossary": sorted(article.glossary_terms.values_list("hans", "hant")),
-    }
 
 
 class TestSeed:

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from articles import conversion
 from articles.models import Article
-from articles.search import SEARCH_COLUMNS, filter_articles, search_columns
+from articles.search import SEARCH_COLUMNS, search_columns
 
 QUERIES = [
     "苏联", "蘇聯", "条约", "條約", "中国", "中華民國", "政府", "日本", "铁路", "鐵路",
@@ -121,7 +121,7 @@ class Command(BaseCommand):
             times, hits = [], 0
             for _ in range(runs + 1):
                 started = time.perf_counter()
-                results = filter_articles(published, query).defer(*SEARCH_COLUMNS)
+                results = published.search(query).defer(*SEARCH_COLUMNS)
                 hits = results.count()
                 list(results[:20])
                 times.append((time.perf_counter() - started) * 1000)
@@ -140,7 +140,7 @@ class Command(BaseCommand):
         ))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                sql, params = filter_articles(published, "苏联").values("pk").query.sql_with_params()
+                sql, params = published.search("苏联").values("pk").query.sql_with_params()
                 cursor.execute("EXPLAIN " + sql, params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             uses_index = "article_search_tokens_gin" in plan

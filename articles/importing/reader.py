@@ -1,9 +1,8 @@
-"""Import wiki articles exported to Markdown by pandoc (the seed's format) into the content model.
+"""Read wiki articles exported to Markdown by pandoc (the seed's format): text in, :class:`ParsedArticle` out.
 
-The parser is a set of small plain functions from text to a :class:`ParsedArticle`; only
-:func:`save_article` touches the database (one transaction per article). The same module reads the
-files written by ``export_wiki`` (see ``exporting.py``), recognised by their front matter, so that
-content can be backed up and round-tripped.
+The parser is a set of small plain functions with no database access; ``saving.py`` writes the
+result (one transaction per article). :func:`read_article_file` also recognises the files written
+by ``export_wiki`` by their front matter (``export_format.py``), so content can be round-tripped.
 
 Pandoc-wiki specifics handled here (DESIGN.md, "Import format"):
 
@@ -22,23 +21,17 @@ a code block is never taken for a heading.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-import reversion
-from django.db import transaction
-from django.db.models import Q
-from django.utils.dateparse import parse_datetime
 from markdown_it import MarkdownIt
 
-from . import conversion
-from .models import MAX_TEXT_CHARS, Article, Category, GlossaryTerm, Reference, Section
-
-EXPORT_FORMAT = "treatysite-export/1"
+from .. import conversion
+from ..scripts import HANS, HANT, parse_variants
+from .export_format import is_export, parse_export
+from .parsed import ImportFailure, ParsedArticle, ParsedReference, ParsedSection, check_sizes
 
 # Headings whose content is the reference list, not a section (both scripts; compared simplified).
 REFERENCE_HEADINGS = frozenset(
@@ -48,44 +41,6 @@ REFERENCE_HEADINGS = frozenset(
         "注释", "注解", "注释与参考文献", "脚注", "附注", "备注", "注", "出处", "文献",
     )
 )
-
-
-class ImportFailure(Exception):
-    """A file that cannot be imported; the message says why, for the editor."""
-
-
-@dataclass
-class ParsedSection:
-    level: int
-    heading: str
-    body: str
-    heading_hant: str | None = None  # from an export: the stored Traditional text
-    body_hant: str | None = None
-
-
-@dataclass
-class ParsedReference:
-    key: str
-    text: str
-    url: str = ""
-    text_hant: str | None = None
-
-
-@dataclass
-class ParsedArticle:
-    title: str
-    lead: str
-    sections: list[ParsedSection] = field(default_factory=list)
-    references: list[ParsedReference] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    glossary: list[tuple[str, str]] = field(default_factory=list)
-    tags: list[str] | None = None  # None: the source says nothing about tags (keep the article's)
-    # Only set for exports: exact stored values, so that a round trip changes nothing.
-    status: str | None = None
-    published_at: str | None = None
-    title_hant: str | None = None
-    lead_hant: str | None = None
-    slugs: tuple[str, str] | None = None
 
 
 _md = MarkdownIt("commonmark").enable("table")
@@ -104,8 +59,6 @@ _LIST_ITEM = re.compile(r"^(\d+)\.(?:\s+(.*))?$")
 _BULLET_ITEM = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _WIKI_URL = re.compile(r"^(?:https?://zh\.wikipedia\.org/wiki/|(?:\.\./)?Page/)(.+?)(?:\.md)?$")
-_HANS_VARIANTS = ("zh-hans", "zh-cn", "zh-sg", "zh-my", "zh")
-_HANT_VARIANTS = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,12 +116,10 @@ def normalise_variants(text: str) -> str:
     """``-{zh-cn:X;zh-tw:Y;}-`` → ``-{zh-hans:X;zh-hant:Y}-`` (the two variants the site has)."""
 
     def replace(match: re.Match[str]) -> str:
-        variants = dict(
-            (name.strip().lower(), value.strip())
-            for name, _, value in (part.partition(":") for part in match.group(1).split(";") if ":" in part)
-        )
-        hans = next((variants[v] for v in _HANS_VARIANTS if v in variants), None)
-        hant = next((variants[v] for v in _HANT_VARIANTS if v in variants), None)
+        variants = parse_variants(match.group(1))
+        if variants is None:
+            return match.group(0)
+        hans, hant = variants.get(HANS), variants.get(HANT)
         hans, hant = hans or hant or "", hant or hans or ""
         return f"-{{{hans}}}-" if hans == hant else f"-{{zh-hans:{hans};zh-hant:{hant}}}-"
 
@@ -294,10 +245,8 @@ def parse_wiki_markdown(text: str, fallback_title: str) -> ParsedArticle:
 
     glossary: list[tuple[str, str]] = []
     for rule in _CONVERSION_RULE.findall(text):
-        variants = dict(part.split(":", 1) for part in rule.split(";") if ":" in part)
-        variants = {k.strip().lower(): v.strip() for k, v in variants.items()}
-        hans = next((variants[v] for v in _HANS_VARIANTS if v in variants), "")
-        hant = next((variants[v] for v in _HANT_VARIANTS if v in variants), "")
+        variants = parse_variants(rule) or {}
+        hans, hant = variants.get(HANS), variants.get(HANT)
         if hans and hant:
             glossary.append((hans, hant))
     text = _CONVERSION_RULE.sub("", text)
@@ -347,41 +296,6 @@ def parse_wiki_markdown(text: str, fallback_title: str) -> ParsedArticle:
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# Exports (front matter + the stored dialect), see exporting.py
-
-
-def parse_export(text: str) -> ParsedArticle:
-    """Read a file written by ``export_wiki``: exact stored values of both scripts."""
-    _, front, body = text.split("---\n", 2)
-    meta = json.loads(front)
-    if meta.get("format") != EXPORT_FORMAT:
-        raise ImportFailure(f"unknown export format {meta.get('format')!r}")
-    hans = meta["zh-hans"]
-    hant = meta["zh-hant"]
-    return ParsedArticle(
-        title=hans["title"],
-        title_hant=hant["title"],
-        lead=hans["lead"],
-        lead_hant=hant["lead"],
-        slugs=(hans["slug"], hant["slug"]),
-        sections=[
-            ParsedSection(level=s["level"], heading=s["heading"], body=s["body"],
-                          heading_hant=h["heading"], body_hant=h["body"])
-            for s, h in zip(hans["sections"], hant["sections"], strict=True)
-        ],
-        references=[
-            ParsedReference(key=r["key"], text=r["text"], url=r.get("url", ""), text_hant=h["text"])
-            for r, h in zip(hans["references"], hant["references"], strict=True)
-        ],
-        categories=meta["categories"],
-        glossary=[tuple(pair) for pair in meta.get("glossary", [])],
-        tags=meta.get("tags", []),
-        status=meta.get("status"),
-        published_at=meta.get("published_at"),
-    )
-
-
 def read_article_file(path: Path) -> ParsedArticle:
     """Read and parse one file; :class:`ImportFailure` says what is wrong with it."""
     try:
@@ -396,7 +310,7 @@ def read_article_file(path: Path) -> ParsedArticle:
         raise ImportFailure("binary file (contains NUL bytes)")
     if not text.strip():
         raise ImportFailure("empty file")
-    if text.startswith("---\n") and f'"format": "{EXPORT_FORMAT}"' in text.split("---\n", 2)[1]:
+    if is_export(text):
         try:
             parsed = parse_export(text)
             check_sizes(parsed)
@@ -408,126 +322,3 @@ def read_article_file(path: Path) -> ParsedArticle:
         raise ImportFailure("no title: no bold lead term and no usable file name")
     check_sizes(parsed)
     return parsed
-
-
-def check_sizes(parsed: ParsedArticle) -> None:
-    """The models' limits, checked before anything is saved (bulk_create skips validation)."""
-    texts = [("lead", parsed.lead)] + [(f"section {s.heading!r}", s.body) for s in parsed.sections]
-    texts += [(f"reference {r.key}", r.text) for r in parsed.references]
-    for where, text in texts:
-        if len(text) > MAX_TEXT_CHARS:
-            raise ImportFailure(f"{where} has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,} — split it")
-
-
-# ---------------------------------------------------------------------------------------------
-# Database
-
-
-@dataclass
-class ImportResult:
-    article: Article
-    created: bool
-    sections: int
-    references: int
-    categories: int
-
-
-def _both(text: str, hant: str | None, glossary: conversion.Glossary) -> tuple[str, str]:
-    """Both scripts of one value: exact ones from an export, else converted from the mixed text."""
-    if hant is not None:
-        return text, hant
-    return conversion.to_simplified(text, glossary), conversion.to_traditional(text, glossary)
-
-
-def find_existing(title: str) -> Article | None:
-    """The article with this title in either script (re-imports update, never duplicate)."""
-    hans, hant = conversion.to_simplified(title), conversion.to_traditional(title)
-    query = Q(title_zh_hans__in={title, hans}) | Q(title_zh_hant__in={title, hant})
-    return Article.objects.filter(query).order_by("pk").first()
-
-
-def _categories(names: list[str]) -> list[Category]:
-    """Categories by name in either script, created when missing (both scripts filled on save)."""
-    if not names:
-        return []
-    wanted = [(conversion.to_simplified(n), conversion.to_traditional(n)) for n in names]
-    existing = Category.objects.filter(
-        Q(name_zh_hans__in=[h for h, _ in wanted]) | Q(name_zh_hant__in=[t for _, t in wanted])
-    )
-    by_name = {}
-    for category in existing:
-        by_name[category.name_zh_hans] = by_name[category.name_zh_hant] = category
-    result = []
-    for hans, hant in wanted:
-        category = by_name.get(hans) or by_name.get(hant)
-        if category is None:
-            category = Category(name_zh_hans=hans, name_zh_hant=hant)
-            category.save()
-            by_name[hans] = by_name[hant] = category
-        if category not in result:
-            result.append(category)
-    return result
-
-
-def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResult:
-    """Create or update the article and replace its sections, references and categories.
-
-    Runs in one transaction: an error leaves the database as it was for this article.
-    """
-    with transaction.atomic():
-        article = find_existing(parsed.title)
-        created = article is None
-        if created:
-            article = Article()
-        glossary = conversion.Glossary(tuple(GlossaryTerm.glossary_for(article.pk).pairs) + tuple(parsed.glossary))
-
-        article.title_zh_hans, article.title_zh_hant = _both(parsed.title, parsed.title_hant, glossary)
-        article.lead_zh_hans, article.lead_zh_hant = _both(parsed.lead, parsed.lead_hant, glossary)
-        if parsed.slugs:
-            article.slug_zh_hans, article.slug_zh_hant = parsed.slugs
-        wanted_status = parsed.status or status
-        if wanted_status == Article.Status.PUBLISHED:
-            if parsed.published_at:
-                article.published_at = parse_datetime(parsed.published_at)
-            article.publish()
-        elif wanted_status == Article.Status.DRAFT:
-            if parsed.published_at:
-                article.published_at = parse_datetime(parsed.published_at)
-            article.unpublish()
-        article.save()
-
-        for hans, hant in parsed.glossary:
-            GlossaryTerm.objects.update_or_create(article=article, hans=hans, defaults={"hant": hant})
-
-        article.sections.all().delete()
-        sections = []
-        for position, section in enumerate(parsed.sections, start=1):
-            heading = _both(section.heading, section.heading_hant, glossary)
-            body = _both(section.body, section.body_hant, glossary)
-            sections.append(Section(
-                article=article, position=position, level=section.level,
-                heading_zh_hans=heading[0][:300] or "—", heading_zh_hant=heading[1][:300] or "—",
-                body_zh_hans=body[0], body_zh_hant=body[1],
-            ))
-        Section.objects.bulk_create(sections)
-
-        article.references.all().delete()
-        references = []
-        for position, reference in enumerate(parsed.references, start=1):
-            text = _both(reference.text, reference.text_hant, glossary)
-            references.append(Reference(
-                article=article, position=position, key=reference.key[:50], url=reference.url,
-                text_zh_hans=text[0], text_zh_hant=text[1],
-            ))
-        Reference.objects.bulk_create(references)
-
-        categories = _categories(parsed.categories)
-        article.categories.set(categories)
-        if parsed.tags is not None:
-            article.tags.set(parsed.tags)
-        # bulk_create skips save() and its signals: rebuild the search columns once, here, and
-        # (inside a revision) record the article again now that its parts exist.
-        article.rebuild_search_document()
-        if reversion.is_active():
-            reversion.add_to_revision(article)
-        return ImportResult(article, created, len(sections), len(references), len(categories))

@@ -1,0 +1,126 @@
+"""Write a :class:`ParsedArticle` to the database: one transaction per article, idempotent
+(a re-import updates the article the file names, never duplicates it)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reversion
+from django.db import transaction
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+
+from .. import conversion
+from ..models import Article, Category, GlossaryTerm, Reference, Section
+from .parsed import ParsedArticle
+
+
+
+@dataclass
+class ImportResult:
+    article: Article
+    created: bool
+    sections: int
+    references: int
+    categories: int
+
+
+def _both(text: str, hant: str | None, glossary: conversion.Glossary) -> tuple[str, str]:
+    """Both scripts of one value: exact ones from an export, else converted from the mixed text."""
+    if hant is not None:
+        return text, hant
+    return conversion.to_simplified(text, glossary), conversion.to_traditional(text, glossary)
+
+
+def article_with_same_title(title: str) -> Article | None:
+    """The importer's identity rule: a file is the article whose title equals the file's title
+    in either script, so that a re-import updates it and never duplicates it."""
+    hans, hant = conversion.to_simplified(title), conversion.to_traditional(title)
+    query = Q(title_zh_hans__in={title, hans}) | Q(title_zh_hant__in={title, hant})
+    return Article.objects.filter(query).order_by("pk").first()
+
+
+def _categories(names: list[str]) -> list[Category]:
+    """Categories by name in either script, created when missing (both scripts filled on save)."""
+    if not names:
+        return []
+    wanted = [(conversion.to_simplified(n), conversion.to_traditional(n)) for n in names]
+    existing = Category.objects.filter(
+        Q(name_zh_hans__in=[h for h, _ in wanted]) | Q(name_zh_hant__in=[t for _, t in wanted])
+    )
+    by_name = {}
+    for category in existing:
+        by_name[category.name_zh_hans] = by_name[category.name_zh_hant] = category
+    result = []
+    for hans, hant in wanted:
+        category = by_name.get(hans) or by_name.get(hant)
+        if category is None:
+            category = Category(name_zh_hans=hans, name_zh_hant=hant)
+            category.save()
+            by_name[hans] = by_name[hant] = category
+        if category not in result:
+            result.append(category)
+    return result
+
+
+def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResult:
+    """Create or update the article and replace its sections, references and categories.
+
+    Runs in one transaction: an error leaves the database as it was for this article.
+    """
+    with transaction.atomic():
+        article = article_with_same_title(parsed.title)
+        created = article is None
+        if created:
+            article = Article()
+        glossary = conversion.Glossary(tuple(GlossaryTerm.glossary_for(article.pk).pairs) + tuple(parsed.glossary))
+
+        article.title_zh_hans, article.title_zh_hant = _both(parsed.title, parsed.title_hant, glossary)
+        article.lead_zh_hans, article.lead_zh_hant = _both(parsed.lead, parsed.lead_hant, glossary)
+        if parsed.slugs:
+            article.slug_zh_hans, article.slug_zh_hant = parsed.slugs
+        wanted_status = parsed.status or status
+        if wanted_status == Article.Status.PUBLISHED:
+            if parsed.published_at:
+                article.published_at = parse_datetime(parsed.published_at)
+            article.publish()
+        elif wanted_status == Article.Status.DRAFT:
+            if parsed.published_at:
+                article.published_at = parse_datetime(parsed.published_at)
+            article.unpublish()
+        article.save()
+
+        for hans, hant in parsed.glossary:
+            GlossaryTerm.objects.update_or_create(article=article, hans=hans, defaults={"hant": hant})
+
+        article.sections.all().delete()
+        sections = []
+        for position, section in enumerate(parsed.sections, start=1):
+            heading = _both(section.heading, section.heading_hant, glossary)
+            body = _both(section.body, section.body_hant, glossary)
+            sections.append(Section(
+                article=article, position=position, level=section.level,
+                heading_zh_hans=heading[0][:300] or "—", heading_zh_hant=heading[1][:300] or "—",
+                body_zh_hans=body[0], body_zh_hant=body[1],
+            ))
+        Section.objects.bulk_create(sections)
+
+        article.references.all().delete()
+        references = []
+        for position, reference in enumerate(parsed.references, start=1):
+            text = _both(reference.text, reference.text_hant, glossary)
+            references.append(Reference(
+                article=article, position=position, key=reference.key[:50], url=reference.url,
+                text_zh_hans=text[0], text_zh_hant=text[1],
+            ))
+        Reference.objects.bulk_create(references)
+
+        categories = _categories(parsed.categories)
+        article.categories.set(categories)
+        if parsed.tags is not None:
+            article.tags.set(parsed.tags)
+        # bulk_create skips save() and its signals: rebuild the search columns once, here, and
+        # (inside a revision) record the article again now that its parts exist.
+        article.rebuild_search_document()
+        if reversion.is_active():
+            reversion.add_to_revision(article)
+        return ImportResult(article, created, len(sections), len(references), len(categories))

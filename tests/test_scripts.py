@@ -1,0 +1,35 @@
+"""Which script a reader gets: Accept-Language, cookie, default, and remembering it."""
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from tests.conftest import article_url
+
+pytestmark = pytest.mark.django_db
+
+
+class TestScriptChoice:
+    @pytest.mark.parametrize(
+        ("header", "script"),
+        [
+            ("zh-TW,zh;q=0.9", "zh-hant"), ("zh-HK", "zh-hant"), ("zh-MO,en;q=0.5", "zh-hant"),
+            ("zh-Hant-TW", "zh-hant"), ("zh-CN,zh;q=0.9", "zh-hans"), ("zh-SG", "zh-hans"),
+            ("en-US,zh-TW;q=0.8", "zh-hant"), ("en-US,en;q=0.9", "zh-hans"),
+        ],
+    )
+    def test_root_follows_accept_language(self, client, header, script):
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE=header)
+        assert response.status_code == 302 and response["Location"] == f"/{script}/"
+
+    def test_cookie_beats_accept_language(self, client):
+        client.cookies["django_language"] = "zh-hant"
+        assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")["Location"] == "/zh-hant/"
+
+    @override_settings(DEFAULT_SCRIPT="zh-hant")
+    def test_default_is_configurable(self, client):
+        assert client.get("/")["Location"] == "/zh-hant/"
+
+    def test_reading_a_page_remembers_the_script(self, client, article):
+        client.get(article_url(article, "zh-hant"))
+        assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")["Location"] == "/zh-hant/"
