@@ -63,10 +63,10 @@ bench-search: install
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --no-input -v0
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_search
 
-# Back up all content (both scripts), users and history to backups/<timestamp>.xml.gz, and restore.
+# Back up all content (both scripts), users, history and image files to backups/<timestamp>.tar.gz, and restore.
 backup: install
 	$(PY) manage.py backup_content
 restore: install
-	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/<timestamp>.xml.gz" && exit 2)
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/<timestamp>.tar.gz" && exit 2)
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py restore_content "$(FILE)" --flush
