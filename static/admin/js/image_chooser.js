@@ -2,7 +2,7 @@
    [[File:名称]] at the cursor of the text area last used (the lead when none was).
    A static file because the CSP allows scripts from this site only; labels come from
    data attributes that the template translates. */
-(function () {
+function initImageChooser() {
   "use strict";
   var root = document.getElementById("image-chooser");
   if (!root) { return; }
@@ -80,4 +80,11 @@
     timer = setTimeout(load, 250);
   });
   load();
-})();
+}
+
+// The admin loads form media in <head>, before the form exists.
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", initImageChooser);
+} else {
+  initImageChooser();
+}
