@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages bench bench-search backup restore clean
+.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ test: install-test
 # Load benchmark against gunicorn + PostgreSQL + Redis with wrk (not part of the suite; see bench/README.md).
 bench: install
 	$(PY) bench/site_bench.py $(BENCH_ARGS)
+
+# Rendition time per upload and render time of a page with 10 figures (SQLite in a temp folder).
+bench-images: install
+	$(PY) bench/image_bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

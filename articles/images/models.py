@@ -78,8 +78,11 @@ class Image(ScriptSyncedModel):
         return bool(self.file)
 
     def rendition_urls(self, fmt: str) -> list[tuple[str, int]]:
-        """(URL, width) of the renditions in ``fmt``, narrowest first."""
-        return [(default_storage.url(r["name"]), r["width"]) for r in self.renditions if r["format"] == fmt]
+        """(URL, width) of the renditions in ``fmt``, narrowest first (asked once per row: URLs cost)."""
+        cached = self.__dict__.setdefault("_rendition_urls", {})
+        if fmt not in cached:
+            cached[fmt] = [(default_storage.url(r["name"]), r["width"]) for r in self.renditions if r["format"] == fmt]
+        return cached[fmt]
 
     def fallback_format(self) -> str:
         return self.format or "jpeg"
@@ -99,6 +102,7 @@ class Image(ScriptSyncedModel):
         self.format = stored.format
         self.width, self.height = stored.width, stored.height
         self.renditions = stored.renditions
+        self.__dict__.pop("_rendition_urls", None)
         self.uploaded_by = uploaded_by
         self.uploaded_at = timezone.now()
         self.save()
