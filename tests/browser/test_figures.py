@@ -3,6 +3,7 @@ without scrolling sideways, in both scripts, and opens an image's page; an edito
 in the admin and places it in an article with the chooser."""
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
@@ -14,6 +15,23 @@ from tests.conftest import image_bytes
 from tests.factories import ArticleFactory, EditorFactory, SectionFactory
 
 PASSWORD = "a-long-editor-password"
+
+
+def editors_group_as_migrated() -> None:
+    """The Editors group with the permissions migrations 0002 and 0009 give it.
+
+    A transactional test before this one may have flushed it, and pytest-django restores the
+    migrations' data only when the session's first database test asked for serialisation.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    permissions = {
+        **importlib.import_module("articles.migrations.0002_editors_group").PERMISSIONS,
+        **importlib.import_module("articles.migrations.0009_images").EDITORS_IMAGE_PERMISSIONS,
+    }
+    codenames = [f"{action}_{model}" for model, actions in permissions.items() for action in actions]
+    group, _ = Group.objects.get_or_create(name="Editors")
+    group.permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
 
 
 @pytest.fixture
@@ -55,6 +73,7 @@ def test_figures_fit_a_phone_and_image_page_opens(page: Page, illustrated: Artic
 
 
 def test_editor_uploads_and_places_an_image_with_the_chooser(page: Page, django_db_serialized_rollback, media_root) -> None:
+    editors_group_as_migrated()
     editor = EditorFactory(password=PASSWORD)
     log_in(page, editor.username, PASSWORD)
 
