@@ -336,3 +336,31 @@ def test_admin_search_either_script(editor_client, media_root):
     image.save()
     html = editor_client.get(reverse("admin:articles_image_changelist"), {"q": "頭髮"}).content.decode()
     assert "A.jpg" in html
+
+
+def test_hostile_names_and_captions_stay_text(editor_client, media_root):
+    reader = Client()
+    name = '"><svg onload=alert(1)>.jpg'
+    Image.objects.create(name=name, alt_zh_hans='" onerror="alert(2)').attach(image_bytes(300, 200))
+    article = ArticleFactory(lead_zh_hans=(
+        f"[[File:{name}|<script>alert(3)</script>**粗**]]\n\n[[File:<img src=x onerror=alert(4)>.png|说明]]"
+    ))
+    for client in (reader, editor_client):
+        html = page(client, article, "zh-hans")
+        body = html.split("<main", 1)[1]
+        assert "<script>alert" not in body and "<svg" not in body and "<img src=x" not in body
+        assert 'onerror="alert' not in body and "<strong>粗</strong>" in body
+    image_page = reader.get(Image.objects.get(name=canonical_name(name)).get_absolute_url()).content.decode()
+    assert "<svg" not in image_page.split("<main", 1)[1]
+    listing = editor_client.get(reverse("admin:articles_image_changelist")).content.decode()
+    assert "<svg onload" not in listing
+
+
+def test_staff_without_image_permissions_cannot_upload_or_choose(client, django_user_model, media_root):
+    staff = django_user_model.objects.create_user("staff", password="x", is_staff=True)
+    client.force_login(staff)
+    for name in ("upload", "missing", "chooser", "add", "changelist"):
+        assert client.get(reverse(f"admin:articles_image_{name}")).status_code == 403, name
+    response = client.post(reverse("admin:articles_image_upload"),
+                           {"files": [SimpleUploadedFile("a.jpg", image_bytes(), "image/jpeg")]})
+    assert response.status_code == 403 and not Image.objects.exists()
