@@ -310,14 +310,16 @@ def test_chooser_finds_images_in_either_script_and_gives_markup(editor_client, m
     assert Client().get(chooser).status_code == 302  # anonymous: to the login page
 
 
-def test_delete_confirmation_lists_articles_and_page_keeps_working(admin_client, media_root):
+def test_delete_confirmation_lists_articles_and_page_keeps_working(admin_client, media_root,
+                                                                   django_capture_on_commit_callbacks):
     client = Client()
     image = uploaded()
     article = ArticleFactory(title_zh_hans="用图条目", lead_zh_hans="前文[[File:签字.jpg|说明]]后文")
     url = reverse("admin:articles_image_delete", args=[image.pk])
     confirm = admin_client.get(url).content.decode()
     assert "这张图片正被 1 个条目使用" in confirm and "用图条目" in confirm
-    admin_client.post(url, {"post": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, {"post": "yes"})
     assert not Image.objects.filter(pk=image.pk).exists()
     assert not default_storage.exists(image.file.name)
     reader = page(client, article, "zh-hans")

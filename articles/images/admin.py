@@ -130,15 +130,6 @@ class ImageAdmin(TabbedTranslationAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    def delete_model(self, request: HttpRequest, obj: Image) -> None:
-        obj.delete_files_if_unshared()
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Image]) -> None:
-        for image in queryset:
-            image.delete_files_if_unshared()
-        super().delete_queryset(request, queryset)
-
     def render_delete_form(self, request: HttpRequest, context: dict) -> HttpResponse:
         obj = context.get("object")
         context["using_articles"] = list(obj.articles.all()) if obj is not None else []

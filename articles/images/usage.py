@@ -7,9 +7,11 @@ the article. Code that writes sections with ``bulk_create`` (the importer) calls
 :func:`sync_article_images` itself, as it does for the search columns.
 
 A save whose text neither had nor has a figure costs nothing (checked on the text, no query).
+Deleting an image removes its stored files once committed, unless another image has the same content.
 """
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from articles.models import Article, Section
@@ -72,7 +74,13 @@ def _section_deleted(sender, instance: Section, **kwargs) -> None:
             sync_article_images(article)
 
 
+def _image_deleted(sender, instance: Image, **kwargs) -> None:
+    # Files go once the deletion is committed (a rolled-back delete keeps its files).
+    transaction.on_commit(instance.delete_files_if_unshared)
+
+
 def connect_signals() -> None:
+    post_delete.connect(_image_deleted, sender=Image, dispatch_uid="images-image-deleted")
     post_save.connect(_article_saved, sender=Article, dispatch_uid="images-article-saved")
     post_save.connect(_section_saved, sender=Section, dispatch_uid="images-section-saved")
     post_delete.connect(_section_deleted, sender=Section, dispatch_uid="images-section-deleted")
