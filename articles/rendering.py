@@ -119,6 +119,7 @@ class RenderContext:
     redlinks: list[str] = field(default_factory=list)
     show_editor_notes: bool = False
     images: dict = field(default_factory=dict)  # image name → articles.images.models.Image
+    missing_images: list[str] = field(default_factory=list)  # figures whose file is missing
 
 
 # --- inline rules -------------------------------------------------------------------------------
@@ -195,6 +196,8 @@ def _render_figure(self, tokens, idx, options, env) -> str:
     figure = tokens[idx].meta["figure"]
     image = context.images.get(figure.name)
     if image is None or not image.has_file:
+        if figure.name not in context.missing_images:
+            context.missing_images.append(figure.name)
         if not context.show_editor_notes:
             return ""
         admin_url = reverse("admin:articles_image_change", args=[image.pk]) if image else None
@@ -344,6 +347,7 @@ class RenderedArticle:
     references: list[RenderedReference]
     redlinks: list[str]
     unknown_citations: list[str]
+    missing_images: list[str] = field(default_factory=list)
 
 
 def render_article(article, script: str, *, show_editor_notes: bool = False) -> RenderedArticle:
@@ -413,6 +417,7 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
         references=rendered_references,
         redlinks=context.redlinks,
         unknown_citations=citations.unknown,
+        missing_images=context.missing_images,
     )
 
 

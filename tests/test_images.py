@@ -171,6 +171,7 @@ def test_saving_an_article_creates_missing_image_records_and_usage(editor_client
     # Editors see a marked placeholder.
     editor_page = page(editor_client, article, "zh-hans")
     assert 'class="figure-missing"' in editor_page and "缺少图片：乙.png" in editor_page
+    assert "缺少文件的图片（读者看不到）：" in editor_page and "甲.jpg、乙.png" in editor_page
     # Removing the figure from the text removes the usage.
     section = article.sections.get()
     section.body_zh_hans, section.body_zh_hant = "没有图片了", ""
