@@ -55,6 +55,7 @@ clean:
 
 # Regenerate the gettext catalogues after changing UI strings (needs GNU gettext; the compiled
 # .mo files are committed so that a fresh machine needs none).
+messages: export DEBUG ?= 1
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l zh_Hant --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py fill_catalogues

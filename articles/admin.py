@@ -140,6 +140,8 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         ] + super().get_urls()
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
+        if not object_id.isdigit():  # not an article id: Django's view answers "no such object"
+            return super().history_view(request, object_id, extra_context)
         versions = Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user")
         context = {"versions": versions, "compare_url": reverse("admin:articles_article_compare", args=[object_id])}
         return super().history_view(request, object_id, {**context, **(extra_context or {})})

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
     "import json, django; from django.conf import settings; django.setup();"
     "db = settings.DATABASES['default'];"
-    "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']), 'pool': db.get('OPTIONS', {}).get('pool'),"
+    "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']), 'pool': db.get('OPTIONS', {}).get('pool'), 'checks': db.get('CONN_HEALTH_CHECKS'),"
     " 'cache': settings.CACHES['default']['BACKEND'], 'location': settings.CACHES['default'].get('LOCATION')}))"
 )
 
@@ -38,7 +38,9 @@ def test_postgres_url_uses_native_pool_and_redis_url_the_redis_cache():
     probe = settings_with(
         SECRET_KEY="x", DATABASE_URL="postgres://root@127.0.0.1:5432/test", REDIS_URL="redis://127.0.0.1:6379/1"
     )
-    assert (probe["engine"], probe["name"], probe["pool"]) == ("django.db.backends.postgresql", "test", True)
+    assert (probe["engine"], probe["name"], probe["pool"]) == ("django.db.backends.postgresql", "test",
+                                                                 {"min_size": 1, "max_size": 4, "timeout": 5})
+    assert probe["checks"] is True  # the pool checks a connection before handing it out (survives a restart)
     assert probe["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert probe["location"] == "redis://127.0.0.1:6379/1"
 
@@ -47,3 +49,8 @@ def test_postgres_url_uses_native_pool_and_redis_url_the_redis_cache():
 def test_secret_key_required_without_debug(debug):
     probe = settings_with(DEBUG=debug)
     assert "SECRET_KEY must be set" in probe["error"]
+
+
+def test_pool_can_be_turned_off():
+    probe = settings_with(SECRET_KEY="x", DATABASE_URL="postgres://root@127.0.0.1:5432/test", DATABASE_POOL="0")
+    assert probe["pool"] is None

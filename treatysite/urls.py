@@ -19,3 +19,5 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     prefix_default_language=True,
 )
+
+handler500 = "articles.errors.server_error"
