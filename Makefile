@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages bench bench-search backup restore clean
+.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: install-test
 bench: install
 	$(PY) bench/site_bench.py $(BENCH_ARGS)
 
+# Rendition time per upload and render time of a page with 10 figures (SQLite in a temp folder).
+bench-images: install
+	$(PY) bench/image_bench.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 
@@ -64,10 +68,10 @@ bench-search: install
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --no-input -v0
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_search
 
-# Back up all content (both scripts), users and history to backups/<timestamp>.xml.gz, and restore.
+# Back up all content (both scripts), users, history and image files to backups/<timestamp>.tar.gz, and restore.
 backup: install
 	$(PY) manage.py backup_content
 restore: install
-	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/<timestamp>.xml.gz" && exit 2)
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/<timestamp>.tar.gz" && exit 2)
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py restore_content "$(FILE)" --flush

@@ -120,6 +120,11 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     inlines = (SectionInline, ReferenceInline, GlossaryTermInline)
     actions = ("publish", "unpublish")
 
+    class Media:
+        # The image chooser (articles/images/admin.py serves its search results).
+        js = ("admin/js/image_chooser.js",)
+        css = {"all": ("admin/css/image_chooser.css",)}
+
     @admin.display(description=_("状态"), ordering="status")
     def state(self, obj: Article) -> str:
         if obj.status == Article.Status.DRAFT:
@@ -182,6 +187,8 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             context["preview_urls"] = {
                 scripts.LABELS[script]: url for script, url in scripts.alternates_for(obj).items()
             }
+        if request.user.has_perm("articles.view_image"):
+            context["image_chooser_url"] = reverse("admin:articles_image_chooser")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Article], search_term: str):
@@ -327,3 +334,7 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(description=_("条目数"), ordering="num_articles")
     def article_count(self, obj: Tag) -> int:
         return obj.num_articles
+
+
+# The image library's admin lives with the library (articles/images/admin.py); importing it registers it.
+from .images import admin as image_admin  # noqa: E402,F401

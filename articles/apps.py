@@ -11,4 +11,7 @@ class ArticlesConfig(AppConfig):
         from . import revisions  # noqa: F401  (registers the content with reversion)
         from .serving import invalidation
 
+        from .images import usage
+
         invalidation.connect_signals()
+        usage.connect_signals()

@@ -5,8 +5,9 @@ OpenCC (``opencc`` on PyPI, Apache-2.0) does the generic conversion with the con
 (to Simplified): on one-to-many pairs such as 头发/頭髮, 干部/幹部, 里面/裡面 they beat plain
 ``s2t``/``t2s`` (see DESIGN.md). This module adds what a wiki needs on top of it:
 
-* protected spans are never converted: ``-{…}-`` markup, code, URLs, Markdown link destinations and
-  citation keys ``[^key]``;
+* protected spans are never converted: ``-{…}-`` markup, code, URLs, Markdown link destinations,
+  citation keys ``[^key]`` and image names in figure links ``[[File:名称.jpg|…`` (a name is an
+  identifier; the caption after ``|`` is converted);
 * a glossary of (Simplified, Traditional) term pairs is applied *before* OpenCC, for proper nouns
   and terms the converter gets wrong;
 * :func:`reconcile` is the save rule for a translated field (DESIGN.md, "Two scripts").
@@ -21,6 +22,8 @@ from functools import lru_cache
 
 import opencc
 
+from .images.markup import NAMESPACES
+
 HANS = "zh-hans"
 HANT = "zh-hant"
 SCRIPTS = (HANS, HANT)
@@ -30,6 +33,10 @@ _OPENCC_CONFIG = {HANT: "s2tw", HANS: "tw2s"}
 # Spans that pass through untouched. Order matters: the first alternative that matches wins.
 _PROTECTED = re.compile(
     r"""
+      \[\[\s*(?i:"""
+    + "|".join(NAMESPACES)
+    + r""")\s*:[^|\]\n]*               # figure link's image name [[File:名称.jpg
+    |
       ^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}(?P=fence)[ \t]*$|\Z)  # fenced code block
     | -\{.*?\}-                          # MediaWiki -{…}- (no conversion / explicit variants)
     | `+[^`\n]*`+                        # inline code

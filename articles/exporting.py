@@ -1,13 +1,23 @@
 """Write articles to a folder in the export format (``importing/export_format.py``, which owns
-the format both ways), for backups and round trips."""
+the format both ways), for backups and round trips.
+
+Figures stay in the text as ``[[File:名称|说明]]``; the image files the exported articles use are
+written beside the Markdown as ``media/<name>`` (the stored full-size file, read through the storage
+API — metadata already stripped, a GIF stored as PNG), so ``import_wiki DIR --media DIR/media``
+brings back articles and pictures together.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.files.storage import default_storage
+
+from .images.models import Image
 from .importing.export_format import article_to_markdown
 from .models import Article
 
-__all__ = ["article_to_markdown", "export_articles"]
+__all__ = ["article_to_markdown", "export_articles", "export_image_files"]
+MEDIA_FOLDER = "media"
 
 
 def export_articles(directory: Path, articles=None) -> list[Path]:
@@ -18,5 +28,21 @@ def export_articles(directory: Path, articles=None) -> list[Path]:
     for article in articles.prefetch_related("sections", "references", "categories", "tags", "glossary_terms"):
         path = directory / f"{article.slug_zh_hans or article.pk}.md"
         path.write_text(article_to_markdown(article), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def export_image_files(directory: Path, articles=None) -> list[Path]:
+    """Write the file of every image the articles use (that has one) to ``directory/media/<name>``."""
+    images = Image.objects.with_file()
+    if articles is not None:
+        images = images.filter(articles__in=articles).distinct()
+    folder = directory / MEDIA_FOLDER
+    written = []
+    for image in images.order_by("name"):
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / image.name  # canonical names hold no path separators (images/markup.py)
+        with default_storage.open(image.file.name, "rb") as stored:
+            path.write_bytes(stored.read())
         written.append(path)
     return written

@@ -657,3 +657,8 @@ def _rebuild_search_for_part(sender, instance: ArticlePart, raw: bool = False, *
         article.rebuild_search_document()
         if sender is Section:
             article.rebuild_links()
+
+
+# The image library lives in articles/images/ (one concern, one package); its models belong to
+# this app, so they are registered here, last, once every name above exists.
+from .images.models import Image  # noqa: E402,F401

@@ -8,7 +8,10 @@ three inline rules add the wiki dialect:
   ``<span class="redlink">`` and is listed for editors;
 * ``-{text}-`` (never converted) and ``-{zh-hans:X;zh-hant:Y}-`` (explicit text per script);
 * ``[^key]`` — a citation of the article's Reference ``key``, numbered by first appearance across
-  the lead and the sections (one :class:`CitationState` is shared by all of an article's texts).
+  the lead and the sections (one :class:`CitationState` is shared by all of an article's texts);
+* ``[[File:名称.jpg|说明]]`` (and the namespace's aliases 文件:, 檔案:, Image:, 图像: …, see
+  ``articles/images/markup.py``) — a figure from the image library, all of a page's images fetched in
+  one query; a figure whose file is missing is left out for readers and marked for editors.
 
 Whatever the parser emits is then cleaned by nh3 (the Ammonia sanitiser) with an allow-list, so
 no script, event handler or ``javascript:``/``data:`` URL can come from content even if a rule
@@ -29,6 +32,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from . import conversion
+from .conversion import HANT
+from .images.markup import figure_names, is_figure_target, parse_figure
 from .scripts import parse_variants
 
 # UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
@@ -40,6 +45,7 @@ _WIKILINK_TARGETS = re.compile(r"\[\[([^\[\]|\n]+)(?:\|[^\[\]\n]*)?\]\]")
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre",
     "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a", "sup", "sub", "span",
+    "figure", "figcaption", "picture", "source", "img",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
@@ -48,7 +54,22 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "th": {"style"},
     "td": {"style"},
+    "figure": {"class"},
+    "source": {"type", "srcset", "sizes"},
+    "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"},
 }
+_MEDIA_ATTRIBUTES = {("img", "src"), ("img", "srcset"), ("source", "srcset")}
+
+
+def _media_only(tag: str, attribute: str, value: str) -> str | None:
+    """Images may only come from the media library (MEDIA_URL): no hot-linking or tracking pixels."""
+    if (tag, attribute) not in _MEDIA_ATTRIBUTES:
+        return value
+    from django.conf import settings
+
+    prefix = settings.MEDIA_URL
+    urls = [part.strip().split(" ")[0] for part in value.split(",")] if attribute == "srcset" else [value]
+    return value if all(url.startswith(prefix) and ".." not in url for url in urls) else None
 
 
 def sanitise(html: str) -> str:
@@ -59,6 +80,7 @@ def sanitise(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         filter_style_properties={"text-align"},
+        attribute_filter=_media_only,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
@@ -96,6 +118,8 @@ class RenderContext:
     citations: CitationState | None = None
     redlinks: list[str] = field(default_factory=list)
     show_editor_notes: bool = False
+    images: dict = field(default_factory=dict)  # image name → articles.images.models.Image
+    missing_images: list[str] = field(default_factory=list)  # figures whose file is missing
 
 
 # --- inline rules -------------------------------------------------------------------------------
@@ -112,9 +136,13 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     if not inner.strip() or "\n" in inner or "[" in inner:
         return False
     if not silent:
-        target, _, label = inner.partition("|")
-        token = state.push("wikilink", "", 0)
-        token.meta = {"target": target.strip(), "label": label.strip() or target.strip()}
+        figure = parse_figure(inner)
+        if figure is not None:
+            state.push("figure", "", 0).meta = {"figure": figure}
+        elif not is_figure_target(inner):
+            target, _, label = inner.partition("|")
+            token = state.push("wikilink", "", 0)
+            token.meta = {"target": target.strip(), "label": label.strip() or target.strip()}
     state.pos = end + 2
     return True
 
@@ -159,6 +187,48 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:
     return f'<span class="redlink" title="{escape(REDLINK_TITLE)}">{escape(label)}</span>'
 
 
+def _render_figure(self, tokens, idx, options, env) -> str:
+    from django.urls import reverse
+
+    from .images.figures import figure_html, missing_figure_html
+
+    context: RenderContext = env["context"]
+    figure = tokens[idx].meta["figure"]
+    image = context.images.get(figure.name)
+    if image is None or not image.has_file:
+        if figure.name not in context.missing_images:
+            context.missing_images.append(figure.name)
+        if not context.show_editor_notes:
+            return ""
+        admin_url = reverse("admin:articles_image_change", args=[image.pk]) if image else None
+        return missing_figure_html(figure.name, admin_url)
+    script_suffix = "zh_hant" if context.script == HANT else "zh_hans"
+    caption = figure.caption or getattr(image, f"caption_{script_suffix}") or ""
+    caption_html = self.render(_md.parseInline(caption, env), options, env) if caption else ""
+    # No alt text of its own: the caption's words (the tags of its HTML dropped) describe it.
+    alt = figure.alt or getattr(image, f"alt_{script_suffix}") or nh3.clean(caption_html, tags=set())
+    html = figure_html(image, image.get_absolute_url(), caption_html, alt)
+    # A <figure> cannot sit inside <p>: close the paragraph around it (empty ones are dropped later).
+    return f"</p>{html}<p>" if figure_meta_in_paragraph(tokens[idx]) else html
+
+
+def figure_meta_in_paragraph(token) -> bool:
+    return bool(token.meta.get("in_paragraph"))
+
+
+def _mark_figures_in_paragraphs(state) -> None:
+    """Core rule: note which figure tokens stand in a visible paragraph (not a table cell or tight list)."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or index == 0:
+            continue
+        opener = tokens[index - 1]
+        if opener.type == "paragraph_open" and not opener.hidden:
+            for child in token.children or ():
+                if child.type == "figure":
+                    child.meta["in_paragraph"] = True
+
+
 def _render_variant(self, tokens, idx, options, env) -> str:
     """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text."""
     content: str = tokens[idx].content
@@ -191,6 +261,8 @@ def _build_parser() -> MarkdownIt:
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("emphasis", "variant", _variant_rule)
     md.add_render_rule("wikilink", _render_wikilink)
+    md.add_render_rule("figure", _render_figure)
+    md.core.ruler.push("figures_in_paragraphs", _mark_figures_in_paragraphs)
     md.add_render_rule("variant", _render_variant)
     md.add_render_rule("citation", _render_citation)
     # Content headings sit below the page's own h1/h2 structure.
@@ -209,7 +281,11 @@ def title_key(title: str) -> str:
 
 
 def wikilink_targets(texts: Iterable[str]) -> set[str]:
-    return {m.group(1).strip() for text in texts if text for m in _WIKILINK_TARGETS.finditer(text)}
+    """Article titles the texts link to (figure links name images, not articles)."""
+    return {
+        m.group(1).strip() for text in texts if text for m in _WIKILINK_TARGETS.finditer(text)
+        if not is_figure_target(m.group(1))
+    }
 
 
 def resolve_titles(targets: set[str], script: str) -> dict[str, str]:
@@ -234,7 +310,7 @@ def render_markdown(text: str, context: RenderContext) -> str:
     """A block of the dialect (lead, section body, category description) as safe HTML."""
     if not text:
         return ""
-    return sanitise(_md.render(text, {"context": context}))
+    return sanitise(_md.render(text, {"context": context})).replace("<p></p>", "")
 
 
 def render_inline(text: str, context: RenderContext) -> str:
@@ -271,6 +347,7 @@ class RenderedArticle:
     references: list[RenderedReference]
     redlinks: list[str]
     unknown_citations: list[str]
+    missing_images: list[str] = field(default_factory=list)
 
 
 def render_article(article, script: str, *, show_editor_notes: bool = False) -> RenderedArticle:
@@ -288,11 +365,14 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
     references = list(article.references.all())
     texts = [value(article, "lead")] + [value(s, "body") for s in sections] + [value(s, "heading") for s in sections]
     texts += [value(r, "text") for r in references]
+    from .images.figures import fetch_images
+
     context = RenderContext(
         script=script,
         links=resolve_titles(wikilink_targets(texts), script),
         citations=CitationState(known_keys={r.key for r in references}),
         show_editor_notes=show_editor_notes,
+        images=fetch_images(figure_names(texts)),
     )
     lead_html = render_markdown(value(article, "lead"), context)
     rendered_sections = [
@@ -337,6 +417,7 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
         references=rendered_references,
         redlinks=context.redlinks,
         unknown_citations=citations.unknown,
+        missing_images=context.missing_images,
     )
 
 

@@ -1,7 +1,7 @@
 """django-modeltranslation registrations: each field below is stored as *_zh_hans and *_zh_hant."""
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, Category, Reference, Section
+from .models import Article, Category, Image, Reference, Section
 
 
 @register(Category)
@@ -22,3 +22,8 @@ class SectionTranslationOptions(TranslationOptions):
 @register(Reference)
 class ReferenceTranslationOptions(TranslationOptions):
     fields = ("text",)
+
+
+@register(Image)
+class ImageTranslationOptions(TranslationOptions):
+    fields = ("alt", "caption")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds, views
+from .images import views as image_views
 
 app_name = "articles"
 
@@ -10,5 +11,6 @@ urlpatterns = [
     path("categories/<str:slug>/", views.category_detail, name="category"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("search/", views.search_results, name="search"),
+    path("images/<str:name>/", image_views.image_detail, name="image"),
     path("feed/", feeds.RecentArticlesFeed(), name="feed"),
 ]

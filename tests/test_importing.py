@@ -120,9 +120,9 @@ class TestInlineConversion:
         )
         assert convert_inline("[外部](https://example.org/a)") == "[外部](https://example.org/a)"
 
-    def test_images_and_html_dropped_safely(self):
+    def test_figures_kept_and_html_dropped_safely(self):
         text = '[X.jpg](https://zh.wikipedia.org/wiki/File:X.jpg "fig:X.jpg")正文<script>alert(1)</script><b onclick="x">粗</b>'
-        assert convert_inline(text) == "正文粗"
+        assert convert_inline(text) == "[[File:X.jpg]]正文粗"
 
     def test_variants_and_rules(self):
         parsed = parse_wiki_markdown("\\-{H|zh-hans:杰;zh-hant:傑;}- **楊-{杰}-**是-{zh-cn:软件;zh-tw:軟體;}-。", "x")

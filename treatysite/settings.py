@@ -185,6 +185,18 @@ STORAGES = {
     },
 }
 
+# Uploaded images (articles/images/): stored through STORAGES["default"] only, so an S3-compatible
+# backend (django-storages) is a settings change — see README, "Images and media".
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+# Django serves MEDIA_URL itself in development; in production the reverse proxy does.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(20 * 1024 * 1024)))
+# Decoded size limit against decompression bombs (40 megapixels ≈ 7700×5200).
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "40000000"))
+# Where fetch_media downloads missing image files from; {name} is the image name, URL-quoted.
+MEDIA_FETCH_URL = os.environ.get("MEDIA_FETCH_URL", "https://commons.wikimedia.org/wiki/Special:FilePath/{name}")
+
 # Production hardening; all on unless DEBUG.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -208,7 +220,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:"] + ([MEDIA_URL] if MEDIA_URL.startswith("https://") else []),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

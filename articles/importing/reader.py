@@ -29,6 +29,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 
 from .. import conversion
+from ..images.markup import canonical_name, figure_markup
 from ..scripts import HANS, HANT, parse_variants
 from .export_format import is_export, parse_export
 from .parsed import ImportFailure, ParsedArticle, ParsedReference, ParsedSection, check_sizes
@@ -97,12 +98,46 @@ def _wikilink(target: str, label: str) -> str:
     return f"[[{target}|{label}]]"
 
 
+# A pandoc figure: [alt](…/File:X.jpg "fig:caption"). Pandoc sometimes leaks the wiki caption as the
+# text after the link, closed by a stray \]\] on the same line; that text is the caption.
+_FIGURE = re.compile(
+    r'\[(?:[^\[\]\\]|\\.)*\]\(\s*<?(?P<url>(?:[^\s()<>]|\([^\s()]*\))+)>?\s+"fig:(?P<title>[^"]*)"\s*\)'
+    r"(?:(?P<tail>[^\n]*?)\\\]\\\])?"
+)
+_STORED_WIKILINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+
+
+def convert_figures(text: str) -> str:
+    """Pandoc figures → ``[[File:名称|说明]]`` at the same place (``\\|`` inside a table row).
+
+    The name comes from the link's target with MediaWiki's ``NNNpx-`` thumbnail prefix removed; the
+    caption is the leaked wiki caption if there is one, else the ``fig:`` title unless that is just
+    the file name again. Links inside a caption keep their text (figure captions hold no links here).
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        target = wiki_target(match.group("url")) or unescape_pandoc(match.group("title"))
+        name = canonical_name(target)
+        if not name:
+            return ""
+        caption = ""
+        if match.group("tail") and match.group("tail").strip():
+            caption = _STORED_WIKILINK.sub(lambda m: m.group(2) or m.group(1), convert_links(match.group("tail")))
+        elif canonical_name(unquote(unescape_pandoc(match.group("title")))) != name:
+            caption = unescape_pandoc(match.group("title"))
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        in_table = text[line_start:match.start()].lstrip().startswith("|")
+        return figure_markup(name, unescape_pandoc(caption).strip(), in_table=in_table)
+
+    return _FIGURE.sub(replace, text)
+
+
 def convert_links(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         label, url, kind = _clean_label(match.group(1)), match.group(2), match.group(3)
         target = wiki_target(url)
         if kind.startswith("fig:") or (target and re.match(r"(?i)(file|image|文件|档案|檔案|图像|圖像):", target)):
-            return ""  # a wiki image placeholder: the file itself was not exported
+            return ""  # a link to a file's page (figures were converted before, by convert_figures)
         if target is None:
             return f"[{label}]({url})"
         if ":" in target and target.split(":", 1)[0] in {"Template", "Wikipedia", "Help", "Portal", "Special"}:
@@ -141,6 +176,7 @@ _EMPTY_BOLD = re.compile(r"(?<!\*)\*{4}(?!\*)")
 def convert_inline(text: str) -> str:
     """Pandoc-wiki Markdown → the stored dialect, for any piece of text."""
     text = _EMPTY_BOLD.sub("", strip_html(text))
+    text = convert_figures(text)
     text = convert_links(text)
     text = _FOOTNOTE.sub(r"[^\1]", text)
     text = normalise_variants(text)

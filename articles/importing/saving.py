@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from .. import conversion
+from ..images.usage import sync_article_images
 from ..models import Article, Category, GlossaryTerm, Reference, Section
 from .parsed import ParsedArticle
 
@@ -121,6 +122,8 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
         # bulk_create skips save() and its signals: rebuild the search columns once, here, and
         # (inside a revision) record the article again now that its parts exist.
         article.rebuild_search_document()
+        article.rebuild_links()
+        sync_article_images(article)  # every [[File:…]] gets its image record (without a file if new)
         if reversion.is_active():
             reversion.add_to_revision(article)
         return ImportResult(article, created, len(sections), len(references), len(categories))

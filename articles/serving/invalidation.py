@@ -6,7 +6,7 @@ An edit shows up on:
 * the article itself, in both scripts, under its current and former slugs;
 * the articles that link to any of its titles, old and new (a red link turns blue, a renamed
   title turns a blue link red) — one query on :class:`ArticleLink`;
-* for a category or tag: the articles it is on; for a glossary term: its article, or every
+* for a category, tag or image: the articles it is on; for a glossary term: its article, or every
   article for a site-wide term (the only site-wide invalidation, and a rare edit).
 
 Paths are collected while the transaction is open (the rows are at hand) and deleted by
@@ -19,11 +19,12 @@ from typing import Any, Iterable
 from urllib.parse import unquote
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.urls import reverse
 from django.utils import translation
 
 from ..conversion import SCRIPTS
+from ..images.models import Image
 from ..models import (Article, ArticleSlugRedirect, Category, GlossaryTerm, Reference, Section, Tag,
                       TaggedArticle, field_name)
 from . import pages
@@ -109,6 +110,11 @@ def _glossary_changed(sender, instance: GlossaryTerm, raw: bool = False, **kwarg
         after_commit(Article.objects.values_list("pk", flat=True))
 
 
+def _image_changed(sender, instance: Image, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and instance.pk:  # a new file, caption or credit shows on every article using it
+        after_commit(instance.articles.values_list("pk", flat=True))
+
+
 def _categories_of_article_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs: Any) -> None:
     if not action.startswith("post_"):
         return
@@ -129,5 +135,8 @@ def connect_signals() -> None:
         signal.connect(_tag_changed, sender=Tag, dispatch_uid=f"pages-tag-{kind}")
         signal.connect(_tagging_changed, sender=TaggedArticle, dispatch_uid=f"pages-tagging-{kind}")
         signal.connect(_glossary_changed, sender=GlossaryTerm, dispatch_uid=f"pages-glossary-{kind}")
+    # Before the delete: the image's usage rows go with it.
+    for signal, kind in ((post_save, "save"), (pre_delete, "delete")):
+        signal.connect(_image_changed, sender=Image, dispatch_uid=f"pages-image-{kind}")
     m2m_changed.connect(_categories_of_article_changed, sender=Article.categories.through,
                         dispatch_uid="pages-article-categories")

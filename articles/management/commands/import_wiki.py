@@ -3,6 +3,7 @@
 Idempotent (an article is matched by title in either script and updated), one transaction per
 article; a bad file is reported with its path and reason and the rest go on; the exit status is
 non-zero when any file failed. ``--dry-run`` imports inside a transaction that is rolled back.
+``--media DIR`` then gives every image without a file the file of the same name found in DIR.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 import reversion
 from django.db import transaction
 
+from articles.images.models import Image
+from articles.images.sources import attach_from_folder
 from articles.importing import ImportFailure, read_article_file, save_article
 
 SKIPPED_NAMES = {"readme.md"}
@@ -48,8 +51,15 @@ class Command(BaseCommand):
             "--status", choices=["draft", "published"], default=None,
             help="status of imported articles (default: draft for new ones, unchanged for existing ones)",
         )
+        parser.add_argument(
+            "--media", type=Path, default=None, metavar="DIR",
+            help="folder of image files: images the articles use and that have no file get the file of the same name",
+        )
 
-    def handle(self, *args, paths: list[Path], dry_run: bool, status: str | None, **options):
+    def handle(self, *args, paths: list[Path], dry_run: bool, status: str | None, media: Path | None = None,
+               **options):
+        if media is not None and not media.is_dir():
+            raise CommandError(f"{media}: no such folder")
         files, failures = collect_files(paths)
         missing = len(failures)
         counts = {"created": 0, "updated": 0, "sections": 0, "references": 0, "categories": 0}
@@ -77,6 +87,8 @@ class Command(BaseCommand):
                     counts["categories"] += result.categories
                     verb = "created" if result.created else "updated"
                     self._progress(interactive, number, len(files), path, f"{verb}: {result.article.title_zh_hans}")
+                if media is not None:
+                    self._attach_media(media)
                 if dry_run:
                     raise DryRunRollback
         except DryRunRollback:
@@ -95,6 +107,13 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(f"{path}: {reason}"))
         if failures:
             raise CommandError(f"{len(failures)} of {len(files) + missing} paths failed to import")
+
+    def _attach_media(self, folder: Path) -> None:
+        outcome = attach_from_folder(folder)
+        self.stdout.write(f"Images: {len(outcome.attached)} files attached from {folder}, "
+                          f"{Image.objects.without_file().count()} still without a file")
+        for name, reason in outcome.failed:
+            self.stderr.write(self.style.WARNING(f"{name}: {reason}"))
 
     def _progress(self, interactive: bool, number: int, total: int, path: Path, message: str) -> None:
         if interactive:

@@ -1,19 +1,26 @@
 """``python manage.py restore_content FILE``: load a backup written by ``backup_content``.
 
 Meant for an empty, migrated database (``--flush`` empties the current one first, after asking).
+Reads a ``.tar.gz`` backup (content and image files, written back through the storage API) or a
+content-only ``.xml.gz``.
 """
 from __future__ import annotations
 
 import gzip
 import shutil
+import tarfile
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.core.cache import cache
 from django.db import transaction
 
+from articles.management.commands.backup_content import CONTENT_MEMBER, MEDIA_PREFIX
 from articles.models import Article
 
 
@@ -36,9 +43,34 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
         with tempfile.TemporaryDirectory() as folder:
             fixture = Path(folder) / "backup.xml"
-            with gzip.open(file, "rb") as packed, fixture.open("wb") as plain:
-                shutil.copyfileobj(packed, plain)
+            restored_files = 0
+            if tarfile.is_tarfile(file):
+                with tarfile.open(file, "r:gz") as archive:
+                    with archive.extractfile(CONTENT_MEMBER) as packed, fixture.open("wb") as plain:
+                        shutil.copyfileobj(packed, plain)
+                    restored_files = self._restore_media(archive)
+            else:
+                with gzip.open(file, "rb") as packed, fixture.open("wb") as plain:
+                    shutil.copyfileobj(packed, plain)
             with transaction.atomic():
                 call_command("loaddata", str(fixture), verbosity=0)
+        if restored_files:
+            self.stdout.write(f"{restored_files} image files restored")
         cache.clear()  # every cached page may show what the restore replaced
         self.stdout.write(self.style.SUCCESS(f"Restored {Article.objects.count()} articles from {file}"))
+
+    @staticmethod
+    def _restore_media(archive: tarfile.TarFile) -> int:
+        """Write the archive's image files back to storage under their own (content-hashed) names."""
+        count = 0
+        for member in archive.getmembers():
+            if not member.isfile() or not member.name.startswith(MEDIA_PREFIX):
+                continue
+            name = member.name[len(MEDIA_PREFIX):]
+            if ".." in PurePosixPath(name).parts or name.startswith("/"):
+                raise CommandError(f"{member.name}: unsafe path in backup")
+            if not default_storage.exists(name):
+                with archive.extractfile(member) as data:
+                    default_storage.save(name, ContentFile(data.read()))
+            count += 1
+        return count
