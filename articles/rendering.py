@@ -29,12 +29,18 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from . import conversion
-from .scripts import parse_variants
+from .cjk_emphasis import cjk_friendly
+from .scripts import LABELS, parse_variants
 
 # UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
 REDLINK_TITLE = _("条目尚未撰写")
 UNKNOWN_KEY_TITLE = _("没有这个参考文献键")
 
+# -{F|…}-: one or more flags before the first pipe (MediaWiki allows "A;H" and similar).
+_FLAGS = re.compile(r"^\s*([A-Za-z](?:\s*;\s*[A-Za-z])*)\s*\|(.*)$", re.S)
+# A GFM table row splits cells at every unescaped "|", so pipes inside [[a|b]] and -{F|…}- on
+# such a row are escaped before parsing (markdown-it unescapes "\|" inside cells).
+_PIPED_SPAN = re.compile(r"\[\[[^\[\]\n]*\]\]|-\{.*?\}-")
 _WIKILINK_TARGETS = re.compile(r"\[\[([^\[\]|\n]+)(?:\|[^\[\]\n]*)?\]\]")
 
 ALLOWED_TAGS = {
@@ -112,7 +118,7 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     if not inner.strip() or "\n" in inner or "[" in inner:
         return False
     if not silent:
-        target, _, label = inner.partition("|")
+        target, _, label = inner.replace("\\|", "|").partition("|")
         token = state.push("wikilink", "", 0)
         token.meta = {"target": target.strip(), "label": label.strip() or target.strip()}
     state.pos = end + 2
@@ -159,13 +165,33 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:
     return f'<span class="redlink" title="{escape(REDLINK_TITLE)}">{escape(label)}</span>'
 
 
-def _render_variant(self, tokens, idx, options, env) -> str:
-    """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text."""
-    content: str = tokens[idx].content
+def _variant_text(content: str, script: str) -> str:
     variants = parse_variants(content)
     if variants:
-        return escape(variants.get(env["context"].script) or next(iter(variants.values())))
-    return escape(content)
+        return variants.get(script) or next(iter(variants.values()))
+    return content
+
+
+def _render_variant(self, tokens, idx, options, env) -> str:
+    """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text; flags as in
+    MediaWiki's LanguageConverter: ``T``/``H`` (title, page-wide rule) show nothing, ``A`` shows
+    the text for the script (the rule itself is a glossary term, see the importer), ``R`` the raw
+    text, ``D`` a description of the rule. Unknown flags degrade to the text, never to markup."""
+    content: str = tokens[idx].content.replace("\\|", "|")
+    script = env["context"].script
+    flagged = _FLAGS.match(content)
+    if not flagged:
+        return escape(_variant_text(content, script))
+    flags, text = set(flagged.group(1).upper().replace(" ", "").split(";")), flagged.group(2)
+    if flags & {"T", "H"} and "A" not in flags:
+        return ""
+    if "R" in flags:
+        return escape(text)
+    if "D" in flags:
+        variants = parse_variants(text)
+        if variants:
+            return escape("；".join(f"{LABELS[s]}：{v}" for s, v in variants.items()))
+    return escape(_variant_text(text, script))
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:
@@ -187,6 +213,7 @@ def _render_citation(self, tokens, idx, options, env) -> str:
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.use(cjk_friendly)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("emphasis", "variant", _variant_rule)
@@ -230,11 +257,24 @@ def resolve_titles(targets: set[str], script: str) -> dict[str, str]:
     return links
 
 
+def protect_table_pipes(text: str) -> str:
+    """Escape the pipes of wikilinks and ``-{…}-`` on lines that hold a table pipe elsewhere."""
+
+    def escape_spans(line: str) -> str:
+        if "|" not in _PIPED_SPAN.sub("", line):
+            return line
+        return _PIPED_SPAN.sub(lambda m: re.sub(r"(?<!\\)\|", r"\\|", m.group(0)), line)
+
+    if "|" not in text:
+        return text
+    return "\n".join(escape_spans(line) for line in text.split("\n"))
+
+
 def render_markdown(text: str, context: RenderContext) -> str:
     """A block of the dialect (lead, section body, category description) as safe HTML."""
     if not text:
         return ""
-    return sanitise(_md.render(text, {"context": context}))
+    return sanitise(_md.render(protect_table_pipes(text), {"context": context}))
 
 
 def render_inline(text: str, context: RenderContext) -> str:

@@ -50,7 +50,7 @@ _WIKILINK = re.compile(
     r'\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?((?:[^\s()<>]|\([^\s()]*\))+)>?\s+"(wikilink|fig:[^"]*)"\s*\)', re.S
 )
 _CATEGORY = re.compile(r'\[Category:((?:[^\[\]\\]|\\.)+?)\]\((?:[^)\\]|\\.)*?"wikilink"\)', re.S)
-_CONVERSION_RULE = re.compile(r"\\?-\{\s*[HA]\s*\|(.*?)\}-", re.S)
+_CONVERSION_RULE = re.compile(r"\\?-\{\s*([HA])\s*\|(.*?)\}-", re.S)
 _VARIANTS = re.compile(r"-\{((?:\s*zh-[a-zA-Z]+\s*:[^;{}]*;?)+)\}-")
 _FOOTNOTE = re.compile(r"\\\[(\d+)\\\]")
 _HTML_BLOCK = re.compile(r"<(script|style|iframe|object|embed|noscript|template)\b.*?(?:</\1\s*>|\Z)", re.S | re.I)
@@ -244,12 +244,17 @@ def parse_wiki_markdown(text: str, fallback_title: str) -> ParsedArticle:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
 
     glossary: list[tuple[str, str]] = []
-    for rule in _CONVERSION_RULE.findall(text):
+
+    def conversion_rule(match: re.Match[str]) -> str:
+        """``H`` and ``A`` rules become glossary terms; ``A`` also shows its text where it stands."""
+        flag, rule = match.group(1), match.group(2)
         variants = parse_variants(rule) or {}
         hans, hant = variants.get(HANS), variants.get(HANT)
         if hans and hant:
             glossary.append((hans, hant))
-    text = _CONVERSION_RULE.sub("", text)
+        return f"-{{{rule}}}-" if flag == "A" else ""
+
+    text = _CONVERSION_RULE.sub(conversion_rule, text)
 
     categories: list[str] = []
     for name in _CATEGORY.findall(text):
