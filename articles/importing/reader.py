@@ -138,13 +138,44 @@ def strip_html(text: str) -> str:
 _EMPTY_BOLD = re.compile(r"(?<!\*)\*{4}(?!\*)")
 
 
-def convert_inline(text: str) -> str:
-    """Pandoc-wiki Markdown → the stored dialect, for any piece of text."""
+def _convert_prose(text: str) -> str:
     text = _EMPTY_BOLD.sub("", strip_html(text))
     text = convert_links(text)
     text = _FOOTNOTE.sub(r"[^\1]", text)
     text = normalise_variants(text)
-    return unescape_pandoc(text).strip()
+    return unescape_pandoc(text)
+
+
+def _code_block_lines(text: str) -> set[int]:
+    """Line numbers inside code blocks (indented or fenced, at any depth), per markdown-it."""
+    lines: set[int] = set()
+    for token in _md.parse(text):
+        if token.type in {"code_block", "fence"} and token.map:
+            lines.update(range(*token.map))
+    return lines
+
+
+def convert_inline(text: str) -> str:
+    """Pandoc-wiki Markdown → the stored dialect, for any piece of text.
+
+    Code blocks stay verbatim: pandoc shows their text as written (links and escapes included),
+    and so do we — converting a link inside one would show ``[[…]]`` markup to readers.
+    """
+    code = _code_block_lines(text) if ("    " in text or "```" in text or "~~~" in text) else set()
+    if not code:
+        return _convert_prose(text).strip()
+    lines = text.split("\n")
+    out: list[str] = []
+    start = 0
+    while start < len(lines):
+        in_code = start in code
+        stop = start
+        while stop < len(lines) and (stop in code) == in_code:
+            stop += 1
+        chunk = "\n".join(lines[start:stop])
+        out.append(chunk if in_code else _convert_prose(chunk))
+        start = stop
+    return "\n".join(out).strip()
 
 
 def clean_title(raw: str) -> str:
