@@ -27,7 +27,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers ta
 from taggit.models import Tag as TaggitTag
 
 from . import revisions, search
-from .models import Article, Category, GlossaryTerm, Reference, Section, Tag
+from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -35,6 +35,12 @@ admin.site.unregister(TaggitTag)
 admin.site.site_header = _("条约百科 · 编辑后台")
 admin.site.site_title = _("条约百科编辑后台")
 admin.site.index_title = _("内容管理")
+
+
+class ArticleAliasInline(admin.TabularInline):
+    model = ArticleAlias
+    extra = 0
+    fields = ("name",)
 
 
 class SectionInline(TranslationStackedInline):
@@ -113,11 +119,11 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug_zh_hans": ("title_zh_hans",), "slug_zh_hant": ("title_zh_hant",)}
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "lead", "edit_token", "edit_base")}),
+        (None, {"fields": ("title", "slug", "lead", "references_heading", "edit_token", "edit_base")}),
         (_("发布"), {"fields": ("status", "published_at", "created_at", "updated_at")}),
         (_("分类与标签"), {"fields": ("categories", "tags")}),
     )
-    inlines = (SectionInline, ReferenceInline, GlossaryTermInline)
+    inlines = (SectionInline, ReferenceInline, ArticleAliasInline, GlossaryTermInline)
     actions = ("publish", "unpublish")
 
     @admin.display(description=_("状态"), ordering="status")

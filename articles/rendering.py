@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 import nh3
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +28,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from . import conversion
+from .conversion import title_key  # noqa: F401  (THE title normalisation; re-exported)
 from .cjk_emphasis import cjk_friendly
 from .scripts import LABELS, parse_variants
 
@@ -230,11 +230,6 @@ _md = _build_parser()
 # --- public API ----------------------------------------------------------------------------------
 
 
-def title_key(title: str) -> str:
-    """Titles match across scripts: compare their Simplified forms."""
-    return conversion.to_simplified(title.strip())
-
-
 def wikilink_targets(texts: Iterable[str]) -> set[str]:
     return {m.group(1).strip() for text in texts if text for m in _WIKILINK_TARGETS.finditer(text)}
 
@@ -245,16 +240,24 @@ def resolve_titles(targets: set[str], script: str) -> dict[str, str]:
         return {}
     from .models import Article, field_name
 
-    hans = {conversion.to_simplified(t) for t in targets}
-    hant = {conversion.to_traditional(t) for t in targets}
-    rows = Article.objects.published().filter(Q(title_zh_hans__in=hans | targets) | Q(title_zh_hant__in=hant | targets))
-    slug_column = field_name("slug", script)
-    links: dict[str, str] = {}
-    for title_hans, title_hant, slug in rows.values_list("title_zh_hans", "title_zh_hant", slug_column):
-        url = reverse("articles:article", kwargs={"slug": slug})
-        links.setdefault(title_key(title_hans), url)
-        links.setdefault(title_key(title_hant), url)
-    return links
+    slug_columns = ("slug_zh_hans", "slug_zh_hant")
+    rows = Article.objects.published().named(targets).values_list(
+        "title_zh_hans", "title_zh_hant", *slug_columns, "aliases__key"
+    )
+    wanted = slug_columns.index(field_name("slug", script))
+    by_title: dict[str, str] = {}
+    by_slug: dict[str, str] = {}
+    by_alias: dict[str, str] = {}
+    for title_hans, title_hant, slug_hans, slug_hant, alias_key in rows:
+        url = reverse("articles:article", kwargs={"slug": (slug_hans, slug_hant)[wanted]})
+        for title in (title_hans, title_hant):
+            by_title.setdefault(title_key(title), url)
+        for other_slug in (slug_hans, slug_hant):
+            by_slug.setdefault(title_key(other_slug or ""), url)
+        if alias_key:
+            by_alias.setdefault(alias_key, url)
+    # A title beats a slug, a slug beats an alias (two pages may share a bold term).
+    return {**by_alias, **by_slug, **by_title}
 
 
 def protect_table_pipes(text: str) -> str:

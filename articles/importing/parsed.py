@@ -31,6 +31,8 @@ class ParsedReference:
 class ParsedArticle:
     title: str
     lead: str
+    aliases: list[str] = field(default_factory=list)  # other names (the bold lead terms)
+    references_heading: str = ""  # the source's heading of the footnotes list (注释, 参考资料…)
     sections: list[ParsedSection] = field(default_factory=list)
     references: list[ParsedReference] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)

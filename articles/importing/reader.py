@@ -173,7 +173,8 @@ def convert_inline(text: str) -> str:
         while stop < len(lines) and (stop in code) == in_code:
             stop += 1
         chunk = "\n".join(lines[start:stop])
-        out.append(chunk if in_code else _convert_prose(chunk))
+        # Executable blocks go even from code (harmless once escaped, but never worth storing).
+        out.append(_HTML_BLOCK.sub("", chunk) if in_code else _convert_prose(chunk))
         start = stop
     return "\n".join(out).strip()
 
@@ -248,29 +249,41 @@ def _list_items(lines: list[str]) -> list[tuple[str, str]]:
     return [(key or "", " ".join(part for part in parts if part)) for key, parts in zip(keys, items)]
 
 
-def _without_wikitables(text: str) -> str:
-    """Drop paragraphs of wikitable residue (navigation boxes pandoc left as ``|- |colspan…``)."""
-    paragraphs = re.split(r"\n\s*\n", text)
-    return "\n\n".join(p for p in paragraphs if not re.search(r"(^|\s)(\{\||\|-|\|\})", p))
+# Wikitable syntax pandoc could not convert (navigation boxes, succession tables): row and table
+# markers, and cell attributes before a single "|". Only the markup goes; cell text stays.
+_TABLE_MARKER = re.compile(r"(?:(?<=\s)|^)(?:\{\||\|\}|\|-+|\|\+)(?=\s|$)[^\S\n]*", re.M)
+_CELL_ATTRIBUTES = re.compile(r"(?:(?<=\s)|^)\|?[^\S\n]*(?:[A-Za-z-]+\s*=\s*\"[^\"\n]*\"\s*)+\|(?!\|)")
 
 
-def _number_references(footnotes: list[tuple[str, str]], others: list[str]) -> list[ParsedReference]:
-    """Footnotes keep their number (the ``[^n]`` citations point at it); other reference items
-    (a bibliography under 参考文献, bulleted or numbered) are numbered on after the highest."""
+def _without_residue(text: str) -> str:
+    """Drop wikitable residue (``|- |colspan="3" style=…|``) from paragraphs that hold a table
+    marker, keeping the real text around it; GFM tables (rows that start and end with ``|``)
+    are never touched."""
+    paragraphs = re.split(r"(\n\s*\n)", text)
+    for index, paragraph in enumerate(paragraphs):
+        if index % 2 or not re.search(r"(^|\s)(\{\||\|-|\|\})", paragraph):
+            continue
+        lines = paragraph.split("\n")
+        if all(line.strip().startswith("|") and line.strip().endswith("|") for line in lines if line.strip()):
+            continue  # a GFM table: its delimiter row looks like "|---|"
+        paragraph = _CELL_ATTRIBUTES.sub(" ", _TABLE_MARKER.sub("", paragraph))
+        paragraphs[index] = "\n".join(line.rstrip() for line in paragraph.split("\n") if line.strip())
+    return "".join(paragraphs)
+
+
+def _number_references(footnotes: list[tuple[str, str]]) -> list[ParsedReference]:
+    """Footnotes keep their number (the ``[^n]`` citations point at it); a repeated number keeps
+    its first text."""
     references: list[ParsedReference] = []
     used: set[str] = set()
     for key, text in footnotes:
-        if key not in used:
+        if key and key not in used:
             used.add(key)
             references.append(ParsedReference(key=key, text=convert_inline(text)))
-    highest = max((int(k) for k in used), default=0)
-    for text in others:
-        highest += 1
-        references.append(ParsedReference(key=str(highest), text=convert_inline(text)))
     return references
 
 
-def parse_wiki_markdown(text: str, fallback_title: str) -> ParsedArticle:
+def parse_wiki_markdown(text: str, file_title: str) -> ParsedArticle:
     """Parse one pandoc-exported wiki article (see the module docstring)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
 
@@ -299,9 +312,9 @@ def parse_wiki_markdown(text: str, fallback_title: str) -> ParsedArticle:
     is_reference_heading = [conversion.to_simplified(clean_title(h)) in REFERENCE_HEADINGS for _, h, _ in parts]
 
     footnotes: list[tuple[str, str]] = []
-    others: list[str] = []
-    if has_citations or any(is_reference_heading):
-        # The trailing numbered list belongs to whatever block ends the file.
+    if has_citations:
+        # The trailing numbered list (pandoc's rendering of <references/>) belongs to whatever
+        # block ends the file; pandoc moves it to the very end, after the categories.
         if parts:
             level, heading, body = parts[-1]
             body, footnotes = _trailing_numbered_list(body)
@@ -309,27 +322,48 @@ def parse_wiki_markdown(text: str, fallback_title: str) -> ParsedArticle:
         else:
             lead, footnotes = _trailing_numbered_list(lead)
 
-    sections: list[ParsedSection] = []
-    for (level, heading, body), is_reference in zip(parts, is_reference_heading):
-        if is_reference:
-            others.extend(text for _, text in _list_items(_without_wikitables(strip_html(body)).split("\n")))
-            continue
-        sections.append(ParsedSection(level=min(max(level, 2), 4), heading=clean_title(convert_inline(heading)),
-                                      body=convert_inline(body)))
+    # Notes and references keep their own headings and order (Cite's groups): a bibliography or
+    # "external links" list stays a section of its own; the footnotes list is the article's
+    # references, shown under the heading of the section that held it when that section is
+    # otherwise empty (else under the last empty notes/references heading).
+    bodies = [convert_inline(_without_residue(body)) for _, _, body in parts]
+    home = None
+    if footnotes:
+        empty = [i for i, is_ref in enumerate(is_reference_heading) if is_ref and not bodies[i]]
+        if empty:
+            home = len(parts) - 1 if (len(parts) - 1) in empty else empty[-1]
 
-    title = ""
-    for bold in _BOLD.findall(_EMPTY_BOLD.sub("", lead)):
-        title = clean_title(bold)
-        if title:
-            break
+    sections: list[ParsedSection] = []
+    references_heading = ""
+    for index, ((level, heading, _), body) in enumerate(zip(parts, bodies)):
+        heading = clean_title(convert_inline(heading))
+        if index == home:
+            references_heading = heading
+            continue
+        sections.append(ParsedSection(level=min(max(level, 2), 4), heading=heading, body=body))
+
     return ParsedArticle(
-        title=(title or clean_title(fallback_title))[:200],
-        lead=convert_inline(lead),
+        title=clean_title(file_title.replace("_", " "))[:200],
+        aliases=_bold_terms(lead),
+        lead=convert_inline(_without_residue(lead)),
         sections=sections,
-        references=_number_references(footnotes, others),
+        references=_number_references(footnotes),
+        references_heading=references_heading[:100],
         categories=categories,
         glossary=glossary,
     )
+
+
+def _bold_terms(lead: str) -> list[str]:
+    """The bold terms of the lead's first paragraph (the article's own names, by Wikipedia's
+    style): they become aliases, since the title is the file name."""
+    first = next((p for p in re.split(r"\n\s*\n", _EMPTY_BOLD.sub("", lead)) if _BOLD.search(p)), "")
+    terms = []
+    for bold in _BOLD.findall(first):
+        term = clean_title(convert_inline(bold))
+        if term and term not in terms and len(term) <= 200:
+            terms.append(term)
+    return terms[:5]
 
 
 def read_article_file(path: Path) -> ParsedArticle:
@@ -353,8 +387,8 @@ def read_article_file(path: Path) -> ParsedArticle:
             return parsed
         except (ValueError, KeyError, TypeError) as error:
             raise ImportFailure(f"broken export front matter: {error}") from error
-    parsed = parse_wiki_markdown(text, fallback_title=path.stem)
+    parsed = parse_wiki_markdown(text, file_title=path.stem)
     if not parsed.title:
-        raise ImportFailure("no title: no bold lead term and no usable file name")
+        raise ImportFailure("no title: the file name is empty")
     check_sizes(parsed)
     return parsed

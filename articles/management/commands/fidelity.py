@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
+from django.utils.html import escape
 
 from articles import conversion
 from articles.conversion import SCRIPTS
@@ -96,6 +97,8 @@ def page_text(article: Article, script: str) -> str:
     parts = [getattr(article, f"title_{script.replace('-', '_')}"), rendered.lead_html]
     for section in rendered.sections:
         parts += [f"<h{section.level}>{section.heading_html}</h{section.level}>", section.body_html]
+    if rendered.references:
+        parts.append(f"<h2>{escape(getattr(article, 'references_heading_' + script.replace('-', '_')))}</h2>")
     parts += [f"<li>{reference.html}</li>" for reference in rendered.references]
     return _VisibleText.of("\n".join(parts))
 
