@@ -30,6 +30,7 @@ from markdown_it.rules_inline import StateInline
 from . import conversion
 from .conversion import title_key  # noqa: F401  (THE title normalisation; re-exported)
 from .cjk_emphasis import cjk_friendly
+from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, math_rule, render_math
 from .scripts import LABELS, parse_variants
 
 # UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
@@ -46,7 +47,7 @@ _WIKILINK_TARGETS = re.compile(r"\[\[([^\[\]|\n]+)(?:\|[^\[\]\n]*)?\]\]")
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre",
     "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a", "sup", "sub", "span",
-}
+} | MATHML_TAGS
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
     "sup": {"id", "class", "title"},
@@ -54,7 +55,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "th": {"style"},
     "td": {"style"},
-}
+    "code": {"class"},
+} | MATHML_ATTRIBUTES
 
 
 def sanitise(html: str) -> str:
@@ -217,6 +219,8 @@ def _build_parser() -> MarkdownIt:
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("emphasis", "variant", _variant_rule)
+    md.inline.ruler.before("escape", "math", math_rule)
+    md.add_render_rule("math", render_math)
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("variant", _render_variant)
     md.add_render_rule("citation", _render_citation)

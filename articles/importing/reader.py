@@ -29,6 +29,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 
 from .. import conversion
+from ..mathml import looks_like_tex
 from ..scripts import HANS, HANT, parse_variants
 from .export_format import is_export, parse_export
 from .parsed import ImportFailure, ParsedArticle, ParsedReference, ParsedSection, check_sizes
@@ -138,12 +139,29 @@ def strip_html(text: str) -> str:
 _EMPTY_BOLD = re.compile(r"(?<!\*)\*{4}(?!\*)")
 
 
+# pandoc writes MediaWiki's <math> as \(…\) and \[…\] (GFM has no math); stored as \(…\) and $$…$$.
+_PANDOC_MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+_MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
+
+
 def _convert_prose(text: str) -> str:
+    formulas: list[str] = []
+
+    def keep_formula(match: re.Match[str]) -> str:
+        inline, display = match.group(1), match.group(2)
+        tex = inline if inline is not None else display
+        if not looks_like_tex(tex):
+            return match.group(0)
+        formulas.append(f"\\({tex.strip()}\\)" if inline is not None else f"$${tex.strip()}$$")
+        return f"\ue000{len(formulas) - 1}\ue001"
+
+    text = _PANDOC_MATH.sub(keep_formula, text)
     text = _EMPTY_BOLD.sub("", strip_html(text))
     text = convert_links(text)
     text = _FOOTNOTE.sub(r"[^\1]", text)
     text = normalise_variants(text)
-    return unescape_pandoc(text)
+    text = unescape_pandoc(text)
+    return _MATH_SLOT.sub(lambda m: formulas[int(m.group(1))], text) if formulas else text
 
 
 def _code_block_lines(text: str) -> set[int]:

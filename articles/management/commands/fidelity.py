@@ -4,11 +4,14 @@ For every ``.md`` file of the folder (default ``../shared/corpus/``) the file is
 rendered in zh-hans and in zh-hant, and the visible text of the page body (title, lead, headings,
 sections, references) compared with the visible text of ``pandoc -f gfm -t html`` of the same file
 (Debian's pandoc, the tool that wrote the import format — an oracle, never a site dependency). Both
-sides are folded to Simplified before comparing:
+sides are folded to Simplified before comparing. pandoc (GFM has no math) shows a formula as its
+TeX source; we render MathML, so a formula counts by its TeX source on our side too (the
+``<annotation>`` MathML carries), not by its glyphs (``\\alpha`` is drawn as α).
 
 * **coverage** — the share of pandoc's letters and digits (a multiset) that our page shows too,
   leaving out category links and image file names (not body text; figures are another concern);
 * **markup** — characters ``* | [ ] { } \\`` our page shows beyond pandoc's count of each;
+  a formula's own characters are not markup and are left out of this count;
 * **``**``** — literal double asterisks visible on our page.
 
 Why a management command rather than a script in ``bench/``: it needs the importer, the renderer
@@ -46,7 +49,7 @@ MARKUP_CHARACTERS = "*|[]{}\\"
 MIN_COVERAGE = 0.98
 MIN_MEAN_COVERAGE = 0.995
 _IMAGE_TARGET = re.compile(r"(?i)(?:^|[/:])(?:file|image|文件|档案|檔案|图像|圖像):")
-_SKIPPED_ELEMENTS = {"script", "style", "annotation"}
+_SKIPPED_ELEMENTS = {"script", "style"}
 
 
 class _VisibleText(HTMLParser):
@@ -55,7 +58,10 @@ class _VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.formulas: list[str] = []  # the TeX source of each <math> (its annotation)
         self._skipping: list[str] = []
+        self._math_depth = 0
+        self._in_annotation = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
@@ -65,21 +71,30 @@ class _VisibleText(HTMLParser):
         )
         if hidden or self._skipping:
             self._skipping.append(tag)
+        self._math_depth += tag == "math"
+        self._in_annotation = self._in_annotation or (tag == "annotation" and self._math_depth > 0)
 
     def handle_endtag(self, tag: str) -> None:
         if self._skipping and self._skipping[-1] == tag:
             self._skipping.pop()
+        self._math_depth -= tag == "math" and self._math_depth > 0
+        self._in_annotation = self._in_annotation and tag != "annotation"
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping:
+        if self._skipping:
+            return
+        if self._in_annotation:
+            self.formulas.append(data)
+        elif not self._math_depth:
             self.parts.append(data)
 
     @classmethod
-    def of(cls, html: str) -> str:
+    def of(cls, html: str) -> tuple[str, str]:
+        """(visible text outside formulas, the formulas' TeX), both folded to Simplified."""
         parser = cls()
         parser.feed(html)
         parser.close()
-        return conversion.to_simplified(" ".join(parser.parts))
+        return conversion.to_simplified(" ".join(parser.parts)), " ".join(parser.formulas)
 
 
 def pandoc_text(path: Path) -> str:
@@ -87,11 +102,13 @@ def pandoc_text(path: Path) -> str:
     html = subprocess.run(
         ["pandoc", "-f", "gfm", "-t", "html", str(path)], capture_output=True, text=True, check=True, timeout=60
     ).stdout
-    return _VisibleText.of(html)
+    text, _ = _VisibleText.of(html)
+    return text
 
 
-def page_text(article: Article, script: str) -> str:
-    """Visible text of the article body as the reader gets it in ``script`` (folded to Simplified)."""
+def page_text(article: Article, script: str) -> tuple[str, str]:
+    """Visible text of the article body as the reader gets it in ``script`` (folded to Simplified),
+    and the TeX of its formulas."""
     with translation.override(script):
         rendered = render_article(article, script)
     parts = [getattr(article, f"title_{script.replace('-', '_')}"), rendered.lead_html]
@@ -132,8 +149,9 @@ class FileFidelity:
         )
 
 
-def compare(ours: str, theirs: str) -> ScriptFigures:
-    wanted, shown = letters(theirs), letters(ours)
+def compare(page: tuple[str, str], theirs: str) -> ScriptFigures:
+    ours, formulas = page
+    wanted, shown = letters(theirs), letters(ours + formulas)
     total = sum(wanted.values())
     present = sum(min(count, shown[ch]) for ch, count in wanted.items())
     missing = "".join(ch * (count - shown[ch]) for ch, count in wanted.items() if count > shown[ch])
