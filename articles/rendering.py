@@ -38,7 +38,7 @@ REDLINK_TITLE = _("条目尚未撰写")
 UNKNOWN_KEY_TITLE = _("没有这个参考文献键")
 
 # -{F|…}-: one or more flags before the first pipe (MediaWiki allows "A;H" and similar).
-_FLAGS = re.compile(r"^\s*([A-Za-z](?:\s*;\s*[A-Za-z])*)\s*\|(.*)$", re.S)
+_FLAGS = re.compile(r"^\s*([A-Za-z]+(?:\s*;\s*[A-Za-z]+)*)\s*\|(.*)$", re.S)
 # A GFM table row splits cells at every unescaped "|", so pipes inside [[a|b]] and -{F|…}- on
 # such a row are escaped before parsing (markdown-it unescapes "\|" inside cells).
 _PIPED_SPAN = re.compile(r"\[\[[^\[\]\n]*\]\]|-\{.*?\}-")
