@@ -194,7 +194,8 @@ def convert_inline(text: str) -> str:
         # Executable blocks go even from code (harmless once escaped, but never worth storing).
         out.append(_HTML_BLOCK.sub("", chunk) if in_code else _convert_prose(chunk))
         start = stop
-    return "\n".join(out).strip()
+    # Blank lines go at both ends, but not a code block's indentation.
+    return re.sub(r"^(?:[^\S\n]*\n)+", "", "\n".join(out)).rstrip()
 
 
 def clean_title(raw: str) -> str:

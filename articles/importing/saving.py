@@ -82,7 +82,11 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
             article = Article()
         glossary = conversion.Glossary(tuple(GlossaryTerm.glossary_for(article.pk).pairs) + tuple(parsed.glossary))
 
+        renamed = not created and conversion.title_key(article.title_zh_hans or "") != conversion.title_key(parsed.title)
         article.title_zh_hans, article.title_zh_hant = _both(parsed.title, parsed.title_hant, glossary)
+        if renamed and not parsed.slugs:
+            # Renamed to its file name: new slugs from the new title; the old ones answer 301.
+            article.slug_zh_hans = article.slug_zh_hant = ""
         article.lead_zh_hans, article.lead_zh_hant = _both(parsed.lead, parsed.lead_hant, glossary)
         if parsed.references_heading or parsed.title_hant is None:  # an export without one keeps it
             heading = _both(parsed.references_heading, None, glossary)

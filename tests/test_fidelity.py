@@ -1,0 +1,64 @@
+"""``manage.py fidelity``: the corpus reads as well as pandoc's rendering of it (issue #11 targets),
+and the measurement itself notices lost text, leaked markup and visible ``**``."""
+from __future__ import annotations
+
+import json
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles.management.commands.fidelity import (
+    MIN_COVERAGE, MIN_MEAN_COVERAGE, compare, measure_folder, meets_targets, summary,
+)
+from articles.models import Article
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+HAS_PANDOC = shutil.which("pandoc") is not None
+needs_pandoc = pytest.mark.skipif(not HAS_PANDOC, reason="pandoc is not installed")
+
+pytestmark = pytest.mark.django_db
+
+
+@needs_pandoc
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus folder {CORPUS} is absent")
+def test_corpus_meets_the_fidelity_targets_in_both_scripts(tmp_path):
+    out = StringIO()
+    call_command("fidelity", str(CORPUS), "--json", str(tmp_path / "fidelity.json"), stdout=out)
+    data = json.loads((tmp_path / "fidelity.json").read_text(encoding="utf-8"))
+    report = out.getvalue()
+    for script, figures in data["summary"].items():
+        assert figures["mean_coverage"] >= MIN_MEAN_COVERAGE, (script, report)
+        assert figures["min_coverage"] >= MIN_COVERAGE, (script, report)
+        assert figures["markup_beyond_pandoc"] == 0, (script, report)
+        assert figures["visible_double_asterisks"] == 0, (script, report)
+    assert all(not row["error"] for row in data["files"]), report
+    assert "meets the target" in report
+    assert Article.objects.count() == 0  # measured inside a transaction that is rolled back
+
+
+def test_the_measure_notices_lost_text_markup_and_stars():
+    pandoc = "甲乙丙丁 [1] 2024"
+    assert compare(("甲乙丙丁 [1] 2024", ""), pandoc).coverage == 1.0
+    lost = compare(("甲乙 [1]", ""), pandoc)
+    assert lost.coverage == pytest.approx(3 / 9) and lost.missing == "丙丁2204"
+    leaked = compare(("甲乙丙丁 [[1]] 2024 **粗**", ""), pandoc)
+    assert leaked.markup_beyond_pandoc == {"*": 4, "[": 1, "]": 1} and leaked.visible_double_asterisks == 2
+    # A formula counts by its TeX source (pandoc shows the source; we draw \alpha as α).
+    assert compare(("α", "\\alpha"), "\\alpha").coverage == 1.0
+
+
+@needs_pandoc
+def test_a_file_with_lost_text_misses_the_target(tmp_path):
+    (tmp_path / "好文.md").write_text("**好文**是一篇文章。\n", encoding="utf-8")
+    # A page-wide conversion rule: pandoc shows its source, we (rightly) show nothing — a loss
+    # the measure must see.
+    (tmp_path / "坏文.md").write_text("**坏文**-{H|zh-hans:甲乙丙丁戊己;zh-hant:甲乙丙丁戊己}-是文章。\n", encoding="utf-8")
+    results = measure_folder(tmp_path)
+    assert [r.file for r in results] == ["坏文.md", "好文.md"]  # worst first
+    bad, good = results
+    assert good.meets_target() and good.scripts["zh-hant"].coverage == 1.0
+    assert not bad.meets_target() and bad.scripts["zh-hans"].coverage < MIN_COVERAGE
+    assert not meets_targets(results) and summary(results)["zh-hans"]["files"] == 2
