@@ -42,9 +42,10 @@ def cache_seconds() -> int:
 
 
 def connect_signals() -> None:
-    from .models import Article, ArticleSlugRedirect, Category, GlossaryTerm, Reference, Section, Tag, TaggedArticle
+    from .models import Article, ArticleAlias, ArticleSlugRedirect, Category, GlossaryTerm, Reference, Section, Tag, TaggedArticle
 
-    for model in (Article, Section, Reference, Category, Tag, TaggedArticle, GlossaryTerm, ArticleSlugRedirect):
+    for model in (Article, Section, Reference, Category, Tag, TaggedArticle, GlossaryTerm, ArticleSlugRedirect,
+                  ArticleAlias):
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-save-{model.__name__}")
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"bump-delete-{model.__name__}")
     m2m_changed.connect(bump_content_version, sender=Article.categories.through, dispatch_uid="bump-categories")

@@ -104,6 +104,7 @@ class RenderContext:
     citations: CitationState | None = None
     redlinks: list[str] = field(default_factory=list)
     show_editor_notes: bool = False
+    display_title: str = ""  # set by a -{T|…}- in the text (MediaWiki's title conversion)
 
 
 # --- inline rules -------------------------------------------------------------------------------
@@ -185,6 +186,9 @@ def _render_variant(self, tokens, idx, options, env) -> str:
     if not flagged:
         return escape(_variant_text(content, script))
     flags, text = set(flagged.group(1).upper().replace(" ", "").split(";")), flagged.group(2)
+    if "T" in flags:
+        context: RenderContext = env["context"]
+        context.display_title = context.display_title or _variant_text(text, script).strip()
     if flags & {"T", "H"} and "A" not in flags:
         return ""
     if "R" in flags:
@@ -318,6 +322,7 @@ class RenderedArticle:
     references: list[RenderedReference]
     redlinks: list[str]
     unknown_citations: list[str]
+    display_title: str = ""  # from a -{T|…}- rule, shown instead of the title when set
 
 
 def render_article(article, script: str, *, show_editor_notes: bool = False) -> RenderedArticle:
@@ -384,6 +389,7 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
         references=rendered_references,
         redlinks=context.redlinks,
         unknown_citations=citations.unknown,
+        display_title=context.display_title,
     )
 
 

@@ -62,3 +62,13 @@ def test_a_file_with_lost_text_misses_the_target(tmp_path):
     assert good.meets_target() and good.scripts["zh-hant"].coverage == 1.0
     assert not bad.meets_target() and bad.scripts["zh-hans"].coverage < MIN_COVERAGE
     assert not meets_targets(results) and summary(results)["zh-hans"]["files"] == 2
+
+
+def test_image_file_names_are_left_out_but_captions_count():
+    from articles.management.commands.fidelity import _VisibleText
+
+    html = ('<p>正文<a href="https://zh.wikipedia.org/wiki/File:Ab_c.jpg" title="fig:Ab_c.jpg">Ab_c<em>x</em>.jpg</a>'
+            '<a href="https://zh.wikipedia.org/wiki/File:D.png" title="fig:签字时的情景">签字时的情景</a>'
+            '<a href="https://zh.wikipedia.org/wiki/Category:X" title="wikilink">Category:X</a></p>')
+    text, formulas = _VisibleText.of(html)
+    assert text.split() == ["正文", "签字时的情景"] and formulas == ""

@@ -107,3 +107,11 @@ class TestMath:
         # The TeX source is kept only as escaped text of the (invisible) annotation.
         outside_annotations = re.sub(r"<annotation[^>]*>[^<]*</annotation>", "", html)
         assert "javascript:" not in outside_annotations
+
+
+@pytest.mark.parametrize("script, shown", [(HANS, "甲国条约"), (HANT, "乙國條約")])
+def test_t_flag_sets_the_displayed_title(client, db, script, shown):
+    article = ArticleFactory(title_zh_hans="某条约", lead_zh_hans="-{T|zh-hans:甲国条约;zh-hant:乙國條約}-正文。")
+    html = client.get(f"/{script}/articles/{getattr(article, 'slug_' + script.replace('-', '_'))}/").content.decode()
+    assert f"<h1>{shown}</h1>" in html and f"<title>{shown}" in html
+    assert "T|" not in html

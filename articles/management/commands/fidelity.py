@@ -9,7 +9,8 @@ TeX source; we render MathML, so a formula counts by its TeX source on our side 
 ``<annotation>`` MathML carries), not by its glyphs (``\\alpha`` is drawn as α).
 
 * **coverage** — the share of pandoc's letters and digits (a multiset) that our page shows too,
-  leaving out category links and image file names (not body text; figures are another concern);
+  leaving out category links and image file names (not body text); an image link whose text is
+  a caption rather than a file name counts (figures render captions);
 * **markup** — characters ``* | [ ] { } \\`` our page shows beyond pandoc's count of each;
   a formula's own characters are not markup and are left out of this count;
 * **``**``** — literal double asterisks visible on our page.
@@ -49,6 +50,7 @@ MARKUP_CHARACTERS = "*|[]{}\\"
 MIN_COVERAGE = 0.98
 MIN_MEAN_COVERAGE = 0.995
 _IMAGE_TARGET = re.compile(r"(?i)(?:^|[/:])(?:file|image|文件|档案|檔案|图像|圖像):")
+_IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|svg|tiff?|webp|bmp)$")
 _SKIPPED_ELEMENTS = {"script", "style"}
 
 
@@ -62,13 +64,16 @@ class _VisibleText(HTMLParser):
         self._skipping: list[str] = []
         self._math_depth = 0
         self._in_annotation = False
+        self._image_link = False
+        self._image_text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
         href, title = attributes.get("href", ""), attributes.get("title", "")
-        hidden = tag in _SKIPPED_ELEMENTS or (
-            tag == "a" and (title.startswith("fig:") or _IMAGE_TARGET.search(href) or "Category:" in href)
-        )
+        # An image link's text is its file name (left out) unless the source gave a caption.
+        if tag == "a":
+            self._image_link = title.startswith("fig:") or bool(_IMAGE_TARGET.search(href))
+        hidden = tag in _SKIPPED_ELEMENTS or (tag == "a" and "Category:" in href)
         if hidden or self._skipping:
             self._skipping.append(tag)
         self._math_depth += tag == "math"
@@ -79,9 +84,17 @@ class _VisibleText(HTMLParser):
             self._skipping.pop()
         self._math_depth -= tag == "math" and self._math_depth > 0
         self._in_annotation = self._in_annotation and tag != "annotation"
+        if self._image_link and tag == "a":
+            text = "".join(self._image_text)
+            if not _IMAGE_FILE.search(text.strip()):
+                self.parts.append(text)
+            self._image_link, self._image_text = False, []
 
     def handle_data(self, data: str) -> None:
         if self._skipping:
+            return
+        if self._image_link:
+            self._image_text.append(data)
             return
         if self._in_annotation:
             self.formulas.append(data)
