@@ -16,7 +16,9 @@ import re
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline.state_inline import StateInline
+from markdown_it.token import Token
 
 _CJK = re.compile("[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
 _original_scan_delims = StateInline.scanDelims
@@ -57,6 +59,55 @@ def _scan_delims(self: StateInline, start: int, canSplitWord: bool):
 StateInline.scanDelims = _scan_delims  # type: ignore[method-assign]
 
 
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _strong(opening: bool) -> Token:
+    token = Token("strong_open" if opening else "strong_close", "strong", 1 if opening else -1)
+    token.markup = "**"
+    return token
+
+
+def _pair_leftover_double_stars(state: StateCore) -> None:
+    """``**`` that no emphasis rule took (pandoc's exports have them where CommonMark's flanking
+    rules fail even with the CJK amendment): pairs in the same run of text at the same nesting
+    depth become bold; a marker left without a partner is dropped. Readers never see ``**``
+    outside code."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children or not any(
+            child.type == "text" and "**" in child.content for child in block.children
+        ):
+            continue
+        result: list[Token] = []
+        opened: tuple[int, int] | None = None  # (index in result, depth) of an unmatched opener
+        depth = 0
+        for child in block.children:
+            if child.type != "text" or "**" not in child.content:
+                depth += child.nesting
+                result.append(child)
+                continue
+            for index, part in enumerate(child.content.split("**")):
+                if index:
+                    if opened is not None and opened[1] == depth:
+                        result.append(_strong(False))
+                        opened = None
+                    else:
+                        if opened is not None:  # an opener at another depth: drop it
+                            del result[opened[0]]
+                        opened = (len(result), depth)
+                        result.append(_strong(True))
+                if part:
+                    result.append(_text(part))
+        if opened is not None:
+            del result[opened[0]]
+        block.children = result
+
+
 def cjk_friendly(md: MarkdownIt) -> None:
-    """Enable CJK-friendly emphasis on this parser: ``MarkdownIt().use(cjk_friendly)``."""
+    """Enable CJK-friendly emphasis on this parser: ``MarkdownIt().use(cjk_friendly)``, and bold
+    for the ``**`` pairs emphasis still leaves over."""
     md.cjk_friendly = True  # type: ignore[attr-defined]
+    md.core.ruler.push("leftover_double_stars", _pair_leftover_double_stars)

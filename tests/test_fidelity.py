@@ -70,5 +70,5 @@ def test_image_file_names_are_left_out_but_captions_count():
     html = ('<p>正文<a href="https://zh.wikipedia.org/wiki/File:Ab_c.jpg" title="fig:Ab_c.jpg">Ab_c<em>x</em>.jpg</a>'
             '<a href="https://zh.wikipedia.org/wiki/File:D.png" title="fig:签字时的情景">签字时的情景</a>'
             '<a href="https://zh.wikipedia.org/wiki/Category:X" title="wikilink">Category:X</a></p>')
-    text, formulas = _VisibleText.of(html)
-    assert text.split() == ["正文", "签字时的情景"] and formulas == ""
+    page = _VisibleText.of(html)
+    assert page.text.split() == ["正文", "签字时的情景"] and page.formulas == "" and page.code == ""

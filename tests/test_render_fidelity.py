@@ -81,7 +81,7 @@ class TestCjkEmphasis:
         assert strong in re.search(r"<strong>(.*?)</strong>", html).group(1)
 
     def test_plain_ascii_emphasis_unchanged(self, script):
-        assert render("a **b** c and a**b", script) == "<p>a <strong>b</strong> c and a**b</p>\n"
+        assert render("a **b** c, *d* and 2*3", script) == "<p>a <strong>b</strong> c, <em>d</em> and 2*3</p>\n"
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -115,3 +115,13 @@ def test_t_flag_sets_the_displayed_title(client, db, script, shown):
     html = client.get(f"/{script}/articles/{getattr(article, 'slug_' + script.replace('-', '_'))}/").content.decode()
     assert f"<h1>{shown}</h1>" in html and f"<title>{shown}" in html
     assert "T|" not in html
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+@pytest.mark.parametrize("text, html", [
+    ('他说a**"重要"**b。', '<p>他说a<strong>"重要"</strong>b。</p>\n'),  # flanking fails even with CJK rules
+    ("孤立的 ** 标记。", "<p>孤立的  标记。</p>\n"),  # no partner: dropped, never shown
+    ("代码`int **p`保留。", "<p>代码<code>int **p</code>保留。</p>\n"),
+])
+def test_no_double_stars_left_outside_code(script, text, html):
+    assert render(text, script) == html

@@ -13,7 +13,7 @@ TeX source; we render MathML, so a formula counts by its TeX source on our side 
   a caption rather than a file name counts (figures render captions);
 * **markup** — characters ``* | [ ] { } \\`` our page shows beyond pandoc's count of each;
   a formula's own characters are not markup and are left out of this count;
-* **``**``** — literal double asterisks visible on our page.
+* **``**``** — literal double asterisks visible on our page outside code (code shows what it says).
 
 Why a management command rather than a script in ``bench/``: it needs the importer, the renderer
 and a database, and as a command it runs against whatever database is configured inside one
@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -54,6 +55,12 @@ _IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|svg|tiff?|webp|bmp)$")
 _SKIPPED_ELEMENTS = {"script", "style"}
 
 
+class PageText(NamedTuple):
+    text: str  # visible text outside formulas (code included)
+    formulas: str = ""  # the TeX of each formula
+    code: str = ""  # the part of ``text`` inside <code>/<pre>
+
+
 class _VisibleText(HTMLParser):
     """The text a reader sees in an HTML fragment, without category links and image file names."""
 
@@ -61,6 +68,8 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.formulas: list[str] = []  # the TeX source of each <math> (its annotation)
+        self.code: list[str] = []
+        self._code_depth = 0
         self._skipping: list[str] = []
         self._math_depth = 0
         self._in_annotation = False
@@ -77,12 +86,14 @@ class _VisibleText(HTMLParser):
         if hidden or self._skipping:
             self._skipping.append(tag)
         self._math_depth += tag == "math"
+        self._code_depth += tag in {"code", "pre"}
         self._in_annotation = self._in_annotation or (tag == "annotation" and self._math_depth > 0)
 
     def handle_endtag(self, tag: str) -> None:
         if self._skipping and self._skipping[-1] == tag:
             self._skipping.pop()
         self._math_depth -= tag == "math" and self._math_depth > 0
+        self._code_depth -= tag in {"code", "pre"} and self._code_depth > 0
         self._in_annotation = self._in_annotation and tag != "annotation"
         if self._image_link and tag == "a":
             text = "".join(self._image_text)
@@ -100,14 +111,17 @@ class _VisibleText(HTMLParser):
             self.formulas.append(data)
         elif not self._math_depth:
             self.parts.append(data)
+            if self._code_depth:
+                self.code.append(data)
 
     @classmethod
-    def of(cls, html: str) -> tuple[str, str]:
-        """(visible text outside formulas, the formulas' TeX), both folded to Simplified."""
+    def of(cls, html: str) -> PageText:
+        """The visible text (folded to Simplified), the formulas' TeX and the code's text."""
         parser = cls()
         parser.feed(html)
         parser.close()
-        return conversion.to_simplified(" ".join(parser.parts)), " ".join(parser.formulas)
+        return PageText(conversion.to_simplified(" ".join(parser.parts)), " ".join(parser.formulas),
+                        " ".join(parser.code))
 
 
 def pandoc_text(path: Path) -> str:
@@ -115,13 +129,12 @@ def pandoc_text(path: Path) -> str:
     html = subprocess.run(
         ["pandoc", "-f", "gfm", "-t", "html", str(path)], capture_output=True, text=True, check=True, timeout=60
     ).stdout
-    text, _ = _VisibleText.of(html)
-    return text
+    return _VisibleText.of(html).text
 
 
-def page_text(article: Article, script: str) -> tuple[str, str]:
+def page_text(article: Article, script: str) -> PageText:
     """Visible text of the article body as the reader gets it in ``script`` (folded to Simplified),
-    and the TeX of its formulas."""
+    with the TeX of its formulas and the text of its code."""
     with translation.override(script):
         rendered = render_article(article, script)
     parts = [getattr(article, f"title_{script.replace('-', '_')}"), rendered.lead_html]
@@ -162,8 +175,8 @@ class FileFidelity:
         )
 
 
-def compare(page: tuple[str, str], theirs: str) -> ScriptFigures:
-    ours, formulas = page
+def compare(page: PageText | tuple[str, ...], theirs: str) -> ScriptFigures:
+    ours, formulas, code = PageText(*page)
     wanted, shown = letters(theirs), letters(ours + formulas)
     total = sum(wanted.values())
     present = sum(min(count, shown[ch]) for ch, count in wanted.items())
@@ -174,7 +187,7 @@ def compare(page: tuple[str, str], theirs: str) -> ScriptFigures:
     return ScriptFigures(
         coverage=present / total if total else 1.0,
         markup_beyond_pandoc=markup,
-        visible_double_asterisks=ours.count("**"),
+        visible_double_asterisks=ours.count("**") - code.count("**"),
         missing=missing[:200],
     )
 
