@@ -143,3 +143,20 @@ class TestResidueAndCode:
         assert "\\((U_{t}+\\alpha*U_{yy})_{x}=0\\)" in parsed.lead
         assert "$$E_{B-V} = (B-V)$$" in parsed.lead
         assert "[& (单曲)](https://example.org/)" in parsed.lead  # escaped brackets around text are not math
+
+
+def test_export_round_trip_keeps_aliases_and_references_heading(tmp_path):
+    from articles.exporting import export_articles
+
+    article = import_file(tmp_path, "甲站.md", TestNotesAndReferences.SOURCE.replace("**甲站**", "**甲站**（**乙站**）"))
+    assert sorted(article.aliases.values_list("name", flat=True)) == ["乙站", "甲站"]
+    (path,) = export_articles(tmp_path / "out")
+    Article.objects.all().delete()
+    restored = save_article(read_article_file(path)).article
+    assert sorted(restored.aliases.values_list("name", flat=True)) == ["乙站", "甲站"]
+    assert (restored.references_heading_zh_hans, restored.references_heading_zh_hant) == ("注释", "註釋")
+
+
+def test_aliases_are_plain_text():
+    parsed = parse_wiki_markdown('**[统一党](https://zh.wikipedia.org/wiki/統一黨 "wikilink")\\[1\\]**又称**[统党](../Page/X.md "wikilink")**。\n', "统一党_(1912年)")
+    assert parsed.title == "统一党 (1912年)" and parsed.aliases == ["统一党", "统党"]

@@ -373,13 +373,16 @@ def parse_wiki_markdown(text: str, file_title: str) -> ParsedArticle:
     )
 
 
+_PLAIN_LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]|\[\^[^\]\s]+\]")
+
+
 def _bold_terms(lead: str) -> list[str]:
     """The bold terms of the lead's first paragraph (the article's own names, by Wikipedia's
     style): they become aliases, since the title is the file name."""
     first = next((p for p in re.split(r"\n\s*\n", _EMPTY_BOLD.sub("", lead)) if _BOLD.search(p)), "")
     terms = []
     for bold in _BOLD.findall(first):
-        term = clean_title(convert_inline(bold))
+        term = clean_title(_PLAIN_LINK.sub(lambda m: m.group(2) or m.group(1) or "", convert_inline(bold)))
         if term and term not in terms and len(term) <= 200:
             terms.append(term)
     return terms[:5]

@@ -88,9 +88,8 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
             # Renamed to its file name: new slugs from the new title; the old ones answer 301.
             article.slug_zh_hans = article.slug_zh_hant = ""
         article.lead_zh_hans, article.lead_zh_hant = _both(parsed.lead, parsed.lead_hant, glossary)
-        if parsed.references_heading or parsed.title_hant is None:  # an export without one keeps it
-            heading = _both(parsed.references_heading, None, glossary)
-            article.references_heading_zh_hans, article.references_heading_zh_hant = heading
+        article.references_heading_zh_hans, article.references_heading_zh_hant = _both(
+            parsed.references_heading, parsed.references_heading_hant, glossary)
         if parsed.slugs:
             article.slug_zh_hans, article.slug_zh_hant = parsed.slugs
         wanted_status = parsed.status or status
@@ -104,7 +103,7 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
             article.unpublish()
         article.save()
 
-        if parsed.aliases or parsed.title_hant is None:
+        if parsed.aliases is not None:
             article.set_aliases(parsed.aliases)
 
         for hans, hant in parsed.glossary:
