@@ -175,29 +175,35 @@ def _variant_text(content: str, script: str) -> str:
     return content
 
 
-def _render_variant(self, tokens, idx, options, env) -> str:
-    """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text; flags as in
-    MediaWiki's LanguageConverter: ``T``/``H`` (title, page-wide rule) show nothing, ``A`` shows
-    the text for the script (the rule itself is a glossary term, see the importer), ``R`` the raw
-    text, ``D`` a description of the rule. Unknown flags degrade to the text, never to markup."""
-    content: str = tokens[idx].content.replace("\\|", "|")
-    script = env["context"].script
+def conversion_markup_text(content: str, script: str) -> tuple[str, str]:
+    """What a reader sees of ``-{content}-`` in ``script`` (plain text), and the displayed title it
+    sets (``T`` flag, else ""). Flags as in MediaWiki's LanguageConverter: ``T``/``H`` (title,
+    page-wide rule) show nothing, ``A`` shows the text for the script (the rule itself is a
+    glossary term, see the importer), ``R`` the raw text, ``D`` a description of the rule.
+    Unknown flags degrade to the text, never to markup."""
     flagged = _FLAGS.match(content)
     if not flagged:
-        return escape(_variant_text(content, script))
+        return _variant_text(content, script), ""
     flags, text = set(flagged.group(1).upper().replace(" ", "").split(";")), flagged.group(2)
-    if "T" in flags:
-        context: RenderContext = env["context"]
-        context.display_title = context.display_title or _variant_text(text, script).strip()
+    title = _variant_text(text, script).strip() if "T" in flags else ""
     if flags & {"T", "H"} and "A" not in flags:
-        return ""
+        return "", title
     if "R" in flags:
-        return escape(text)
+        return text, title
     if "D" in flags:
         variants = parse_variants(text)
         if variants:
-            return escape("；".join(f"{LABELS[s]}：{v}" for s, v in variants.items()))
-    return escape(_variant_text(text, script))
+            return "；".join(f"{LABELS[s]}：{v}" for s, v in variants.items()), title
+    return _variant_text(text, script), title
+
+
+def _render_variant(self, tokens, idx, options, env) -> str:
+    """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text; flags: see
+    :func:`conversion_markup_text`."""
+    context: RenderContext = env["context"]
+    text, title = conversion_markup_text(tokens[idx].content.replace("\\|", "|"), context.script)
+    context.display_title = context.display_title or title
+    return escape(text)
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:

@@ -53,9 +53,10 @@ def test_the_measure_notices_lost_text_markup_and_stars():
 @needs_pandoc
 def test_a_file_with_lost_text_misses_the_target(tmp_path):
     (tmp_path / "好文.md").write_text("**好文**是一篇文章。\n", encoding="utf-8")
-    # A page-wide conversion rule: pandoc shows its source, we (rightly) show nothing — a loss
+    # Wikitable residue: pandoc shows the cell attributes as text, we (rightly) drop them — a loss
     # the measure must see.
-    (tmp_path / "坏文.md").write_text("**坏文**-{H|zh-hans:甲乙丙丁戊己;zh-hant:甲乙丙丁戊己}-是文章。\n", encoding="utf-8")
+    (tmp_path / "坏文.md").write_text('**坏文**是文章。\n\n{{-}}   |- |colspan="3" style="text-align:center;"|甲\n|-\n',
+                                      encoding="utf-8")
     results = measure_folder(tmp_path)
     assert [r.file for r in results] == ["坏文.md", "好文.md"]  # worst first
     bad, good = results
@@ -72,3 +73,11 @@ def test_image_file_names_are_left_out_but_captions_count():
             '<a href="https://zh.wikipedia.org/wiki/Category:X" title="wikilink">Category:X</a></p>')
     page = _VisibleText.of(html)
     assert page.text.split() == ["正文", "签字时的情景"] and page.formulas == "" and page.code == ""
+
+
+@pytest.mark.parametrize("script, shown", [("zh-hans", "用软件写"), ("zh-hant", "用软体写")])
+def test_pandoc_side_reads_conversion_markup_as_mediawiki_shows_it(script, shown):
+    from articles.management.commands.fidelity import pandoc_text
+
+    html = "<p>-{H|zh-hans:甲;zh-hant:乙}-用-{zh-hans:软件;zh-hant:軟體}-写-{T|标题}-</p>"
+    assert pandoc_text(html, script) == shown

@@ -160,3 +160,10 @@ def test_export_round_trip_keeps_aliases_and_references_heading(tmp_path):
 def test_aliases_are_plain_text():
     parsed = parse_wiki_markdown('**[统一党](https://zh.wikipedia.org/wiki/統一黨 "wikilink")\\[1\\]**又称**[统党](../Page/X.md "wikilink")**。\n', "统一党_(1912年)")
     assert parsed.title == "统一党 (1912年)" and parsed.aliases == ["统一党", "统党"]
+
+
+def test_bare_wikilink_destinations_are_wiki_titles():
+    from articles.importing import convert_inline
+
+    assert convert_inline('[测试用的条目](条目 "wikilink")与[Httpd](Apache_HTTP_Server "wikilink")与[外](http://e.com/ "wikilink")') == (
+        "[[条目|测试用的条目]]与[[Apache HTTP Server|Httpd]]与[外](http://e.com/)")

@@ -59,7 +59,9 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*?)?/?>|<!--.*?(?:--
 _LIST_ITEM = re.compile(r"^(\d+)\.(?:\s+(.*))?$")
 _BULLET_ITEM = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
-_WIKI_URL = re.compile(r"^(?:https?://zh\.wikipedia\.org/wiki/|(?:\.\./)?Page/)(.+?)(?:\.md)?$")
+# Wiki link destinations: the site's URL, the export's ../Page/X.md, or (pandoc's MediaWiki reader
+# without a base URL) the bare title; the link title "wikilink" says which links are wiki links.
+_WIKI_URL = re.compile(r"^(?:https?://zh\.wikipedia\.org/wiki/|(?:\.\./)?Page/|(?![a-zA-Z][a-zA-Z0-9+.-]*:|[/#.]))(.+?)(?:\.md)?$")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,10 @@ sections, references) compared with the visible text of ``pandoc -f gfm -t html`
 (Debian's pandoc, the tool that wrote the import format — an oracle, never a site dependency). Both
 sides are folded to Simplified before comparing. pandoc (GFM has no math) shows a formula as its
 TeX source; we render MathML, so a formula counts by its TeX source on our side too (the
-``<annotation>`` MathML carries), not by its glyphs (``\\alpha`` is drawn as α).
+``<annotation>`` MathML carries), not by its glyphs (``\\alpha`` is drawn as α). Likewise pandoc
+shows MediaWiki's conversion markup ``-{…}-`` as source; on pandoc's side each span counts as what
+MediaWiki shows for it in the script measured (``-{zh-hans:软件;zh-hant:軟體}-`` → 软件 or 軟體,
+``-{H|…}-`` → nothing), so rendering it right is not counted as a loss.
 
 * **coverage** — the share of pandoc's letters and digits (a multiset) that our page shows too,
   leaving out category links and image file names (not body text); an image link whose text is
@@ -43,7 +46,7 @@ from articles.conversion import SCRIPTS
 from articles.importing import ImportFailure, read_article_file, save_article
 from articles.management.commands.import_wiki import collect_files
 from articles.models import Article
-from articles.rendering import render_article
+from articles.rendering import conversion_markup_text, render_article
 
 DEFAULT_FOLDER = Path(settings.BASE_DIR) / ".." / "shared" / "corpus"
 MARKUP_CHARACTERS = "*|[]{}\\"
@@ -115,21 +118,30 @@ class _VisibleText(HTMLParser):
                 self.code.append(data)
 
     @classmethod
-    def of(cls, html: str) -> PageText:
-        """The visible text (folded to Simplified), the formulas' TeX and the code's text."""
+    def of(cls, html: str, fold: bool = True) -> PageText:
+        """The visible text (folded to Simplified unless ``fold`` is off), the formulas' TeX and the code's text."""
         parser = cls()
         parser.feed(html)
         parser.close()
-        return PageText(conversion.to_simplified(" ".join(parser.parts)), " ".join(parser.formulas),
+        text = " ".join(parser.parts)
+        return PageText(conversion.to_simplified(text) if fold else text, " ".join(parser.formulas),
                         " ".join(parser.code))
 
 
-def pandoc_text(path: Path) -> str:
-    """Visible text of pandoc's own HTML of the file (folded to Simplified)."""
-    html = subprocess.run(
+def pandoc_html(path: Path) -> str:
+    return subprocess.run(
         ["pandoc", "-f", "gfm", "-t", "html", str(path)], capture_output=True, text=True, check=True, timeout=60
     ).stdout
-    return _VisibleText.of(html).text
+
+
+_CONVERSION_MARKUP = re.compile(r"-\{(.*?)\}-", re.S)
+
+
+def pandoc_text(html: str, script: str) -> str:
+    """Visible text of pandoc's HTML (folded to Simplified), ``-{…}-`` as MediaWiki shows it in ``script``."""
+    text = _VisibleText.of(html, fold=False).text
+    text = _CONVERSION_MARKUP.sub(lambda m: conversion_markup_text(m.group(1), script)[0], text)
+    return conversion.to_simplified(text)
 
 
 def page_text(article: Article, script: str) -> PageText:
@@ -201,9 +213,9 @@ def measure_file(path: Path) -> FileFidelity:
         return result
     article = save_article(parsed, status=Article.Status.PUBLISHED).article
     article = Article.objects.prefetch_related("sections", "references").get(pk=article.pk)
-    theirs = pandoc_text(path)
+    html = pandoc_html(path)
     for script in SCRIPTS:
-        result.scripts[script] = compare(page_text(article, script), theirs)
+        result.scripts[script] = compare(page_text(article, script), pandoc_text(html, script))
     return result
 
 
