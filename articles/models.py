@@ -449,11 +449,12 @@ class Article(SluggedMixin, ScriptSyncedModel):
         """Make ``names`` this article's aliases (matched by :func:`title_key`), replacing the former
         ones. A name equal to the title is kept too: the importer records every bold lead term,
         which also tells its identity rule that this article already follows the file-name rule."""
-        wanted = {conversion.title_key(n): n.strip() for n in names if n and n.strip()}
+        limit = ArticleAlias._meta.get_field("name").max_length
+        wanted = {conversion.title_key(n[:limit]): n.strip()[:limit] for n in names if n and n.strip()}
         self.aliases.exclude(key__in=wanted).delete()
         existing = set(self.aliases.values_list("key", flat=True))
         ArticleAlias.objects.bulk_create(
-            ArticleAlias(article=self, name=name[:200], key=key[:200]) for key, name in wanted.items() if key not in existing
+            ArticleAlias(article=self, name=name, key=key) for key, name in wanted.items() if key not in existing
         )
 
 

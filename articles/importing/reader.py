@@ -369,7 +369,7 @@ def parse_wiki_markdown(text: str, file_title: str) -> ParsedArticle:
         lead=convert_inline(_without_residue(lead)),
         sections=sections,
         references=_number_references(footnotes),
-        references_heading=references_heading[:100],
+        references_heading=references_heading,
         categories=categories,
         glossary=glossary,
     )

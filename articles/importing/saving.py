@@ -88,8 +88,9 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
             # Renamed to its file name: new slugs from the new title; the old ones answer 301.
             article.slug_zh_hans = article.slug_zh_hant = ""
         article.lead_zh_hans, article.lead_zh_hant = _both(parsed.lead, parsed.lead_hant, glossary)
-        article.references_heading_zh_hans, article.references_heading_zh_hant = _both(
-            parsed.references_heading, parsed.references_heading_hant, glossary)
+        limit = Article._meta.get_field("references_heading").max_length
+        article.references_heading_zh_hans, article.references_heading_zh_hant = (
+            text[:limit] for text in _both(parsed.references_heading, parsed.references_heading_hant, glossary))
         if parsed.slugs:
             article.slug_zh_hans, article.slug_zh_hant = parsed.slugs
         wanted_status = parsed.status or status
