@@ -167,3 +167,11 @@ def test_bare_wikilink_destinations_are_wiki_titles():
 
     assert convert_inline('[测试用的条目](条目 "wikilink")与[Httpd](Apache_HTTP_Server "wikilink")与[外](http://e.com/ "wikilink")') == (
         "[[条目|测试用的条目]]与[[Apache HTTP Server|Httpd]]与[外](http://e.com/)")
+
+
+@pytest.mark.parametrize("script, heading", [(HANS, "软件历史"), (HANT, "軟體歷史")])
+def test_conversion_markup_in_headings_and_bold_terms(client, tmp_path, script, heading):
+    article = import_file(tmp_path, "测试页.md", "**-{zh-hans:测试;zh-hant:測試}-页**是。\n\n## -{zh-cn:软件;zh-tw:軟體}-历史\n\n正文。\n")
+    assert list(article.aliases.values_list("name", flat=True)) == ["测试页"]
+    html = client.get(url_of(article, script)).content.decode()
+    assert heading in html and "zh-hans:" not in html and "-{" not in html

@@ -200,9 +200,19 @@ def convert_inline(text: str) -> str:
     return re.sub(r"^(?:[^\S\n]*\n)+", "", "\n".join(out)).rstrip()
 
 
-def clean_title(raw: str) -> str:
-    """A plain-text title: markup, escapes and ``-{}-`` wrappers removed, white space folded."""
-    title = re.sub(r"-\{(.*?)\}-", r"\1", raw.replace("\\-{", "-{"))
+def _conversion_as_text(match: re.Match[str]) -> str:
+    """``-{…}-`` as plain Simplified-first text: the variant for zh-hans, or the text after a flag."""
+    content = re.sub(r"^\s*[A-Za-z]+(?:\s*;\s*[A-Za-z]+)*\s*\|", "", match.group(1))
+    variants = parse_variants(content)
+    return (variants.get(HANS) or next(iter(variants.values()))) if variants else content
+
+
+def clean_title(raw: str, keep_conversion: bool = False) -> str:
+    """A plain-text title: markup, escapes and ``-{}-`` wrappers removed (unless ``keep_conversion``:
+    a heading keeps them for the renderer), white space folded."""
+    title = raw.replace("\\-{", "-{")
+    if not keep_conversion:
+        title = re.sub(r"-\{(.*?)\}-", _conversion_as_text, title)
     title = re.sub(r"\\(.)", r"\1", title).replace("`", "").replace("*", "")
     title = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title)
     return re.sub(r"\s+", " ", title).strip()
@@ -357,14 +367,14 @@ def parse_wiki_markdown(text: str, file_title: str) -> ParsedArticle:
     sections: list[ParsedSection] = []
     references_heading = ""
     for index, ((level, heading, _), body) in enumerate(zip(parts, bodies)):
-        heading = clean_title(convert_inline(heading))
+        heading = clean_title(convert_inline(heading), keep_conversion=True)
         if index == home:
             references_heading = heading
             continue
         sections.append(ParsedSection(level=min(max(level, 2), 4), heading=heading, body=body))
 
     return ParsedArticle(
-        title=clean_title(file_title.replace("_", " "))[:200],
+        title=re.sub(r"\s+", " ", file_title.replace("_", " ")).strip()[:200],
         aliases=_bold_terms(lead),
         lead=convert_inline(_without_residue(lead)),
         sections=sections,
