@@ -175,3 +175,11 @@ def test_conversion_markup_in_headings_and_bold_terms(client, tmp_path, script, 
     assert list(article.aliases.values_list("name", flat=True)) == ["测试页"]
     html = client.get(url_of(article, script)).content.decode()
     assert heading in html and "zh-hans:" not in html and "-{" not in html
+
+
+def test_categories_under_chinese_namespace_aliases_and_nested_templates():
+    parsed = parse_wiki_markdown(
+        '**甲**是{{lang|en|{{small|x}}}}条目。\n\n[分类:越南鐵路車站](https://zh.wikipedia.org/wiki/分类:越南鐵路車站 "wikilink") '
+        '[Category:河內交通](https://zh.wikipedia.org/wiki/Category:河內交通 "wikilink")\n', "甲")
+    assert parsed.categories == ["越南鐵路車站", "河內交通"]
+    assert parsed.lead == "**甲**是条目。"

@@ -50,7 +50,11 @@ _md = MarkdownIt("commonmark").enable("table")
 _WIKILINK = re.compile(
     r'\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?((?:[^\s()<>]|\([^\s()]*\))+)>?\s+"(wikilink|fig:[^"]*)"\s*\)', re.S
 )
-_CATEGORY = re.compile(r'\[Category:((?:[^\[\]\\]|\\.)+?)\]\((?:[^)\\]|\\.)*?"wikilink"\)', re.S)
+# The Category namespace, also under its Chinese aliases (MediaWiki accepts them in links).
+CATEGORY_NAMESPACES = ("Category", "分类", "分類", "类别", "類別")
+_CATEGORY = re.compile(
+    r'\[(?:' + "|".join(CATEGORY_NAMESPACES) + r')\s*:((?:[^\[\]\\]|\\.)+?)\]\((?:[^)\\]|\\.)*?"wikilink"\)', re.S | re.I
+)
 _CONVERSION_RULE = re.compile(r"\\?-\{\s*([HA])\s*\|(.*?)\}-", re.S)
 _VARIANTS = re.compile(r"-\{((?:\s*zh-[a-zA-Z]+\s*:[^;{}]*;?)+)\}-")
 _FOOTNOTE = re.compile(r"\\\[(\d+)\\\]")
@@ -135,7 +139,10 @@ _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 def strip_html(text: str) -> str:
     """Drop raw HTML (keeping the text between tags), executable blocks with their content, and
     unexpanded wiki templates such as ``{{-}}``, which pandoc could not render either."""
-    return _TEMPLATE.sub("", _HTML_TAG.sub("", _HTML_BLOCK.sub("", text)))
+    text = _HTML_TAG.sub("", _HTML_BLOCK.sub("", text))
+    while _TEMPLATE.search(text):  # nested templates, innermost first
+        text = _TEMPLATE.sub("", text)
+    return text
 
 
 _EMPTY_BOLD = re.compile(r"(?<!\*)\*{4}(?!\*)")

@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -44,6 +45,7 @@ from django.utils.html import escape
 from articles import conversion
 from articles.conversion import SCRIPTS
 from articles.importing import ImportFailure, read_article_file, save_article
+from articles.importing.reader import CATEGORY_NAMESPACES
 from articles.management.commands.import_wiki import collect_files
 from articles.models import Article
 from articles.rendering import conversion_markup_text, render_article
@@ -54,6 +56,7 @@ MARKUP_CHARACTERS = "*|[]{}\\"
 MIN_COVERAGE = 0.98
 MIN_MEAN_COVERAGE = 0.995
 _IMAGE_TARGET = re.compile(r"(?i)(?:^|[/:])(?:file|image|文件|档案|檔案|图像|圖像):")
+_CATEGORY_TARGET = re.compile(r"(?i)(?:^|[/:])(?:" + "|".join(CATEGORY_NAMESPACES) + r")\s*:")
 _IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|svg|tiff?|webp|bmp)$")
 _SKIPPED_ELEMENTS = {"script", "style"}
 
@@ -85,7 +88,7 @@ class _VisibleText(HTMLParser):
         # An image link's text is its file name (left out) unless the source gave a caption.
         if tag == "a":
             self._image_link = title.startswith("fig:") or bool(_IMAGE_TARGET.search(href))
-        hidden = tag in _SKIPPED_ELEMENTS or (tag == "a" and "Category:" in href)
+        hidden = tag in _SKIPPED_ELEMENTS or (tag == "a" and bool(_CATEGORY_TARGET.search(unquote(href))))
         if hidden or self._skipping:
             self._skipping.append(tag)
         self._math_depth += tag == "math"
