@@ -6,9 +6,14 @@ three inline rules add the wiki dialect:
 * ``[[Title]]`` / ``[[Title|label]]`` — internal links, resolved against published article titles in
   either script with one query per page (:func:`resolve_titles`); a missing target renders as
   ``<span class="redlink">`` and is listed for editors;
-* ``-{text}-`` (never converted) and ``-{zh-hans:X;zh-hant:Y}-`` (explicit text per script);
+* ``-{text}-`` (never converted), ``-{zh-hans:X;zh-hant:Y}-`` (explicit text per script) and the
+  LanguageConverter flags ``-{T|…}-`` (displayed title), ``H``, ``A``, ``R``, ``D``;
+* ``$…$``, ``$$…$$``, ``\\(…\\)`` — MathML rendered on the server (``mathml.py``);
 * ``[^key]`` — a citation of the article's Reference ``key``, numbered by first appearance across
   the lead and the sections (one :class:`CitationState` is shared by all of an article's texts).
+
+Emphasis works beside CJK punctuation (``cjk_emphasis.py``), and pipes inside ``[[a|b]]`` and
+``-{F|…}-`` on a GFM table row are escaped first so a link never splits its cell.
 
 Whatever the parser emits is then cleaned by nh3 (the Ammonia sanitiser) with an allow-list, so
 no script, event handler or ``javascript:``/``data:`` URL can come from content even if a rule

@@ -6,15 +6,22 @@ by ``export_wiki`` by their front matter (``export_format.py``), so content can 
 
 Pandoc-wiki specifics handled here (DESIGN.md, "Import format"):
 
-* the title is the first non-empty bold term of the lead, else the file name;
-* ``[label](https://zh.wikipedia.org/wiki/X "wikilink")`` and ``[label](../Page/X.md "wikilink")``
-  become ``[[X|label]]`` — with pandoc's escapes (``\\(``), ``_`` for space and percent-encoding
-  undone — and a label that merely starts with the target (pandoc glued the next characters into
-  it) becomes ``[[X]]rest``;
-* ``\\[n\\]`` becomes the citation ``[^n]``; the numbered list at the end of the file (and any list
-  under a heading such as 参考文献) becomes the references, empty items kept so numbers stay right;
-* ``[Category:X](…)`` links become categories; ``-{H|zh-hans:X;zh-hant:Y}-`` rules become the
-  article's glossary terms; stray HTML is dropped (``<script>``/``<style>`` with their content).
+* the title is the file name (``_`` for space), as the export names pages; the bold terms of the
+  lead's first paragraph become aliases (``臨昌君`` for ``李焜.md``) that resolve links and redirect;
+* ``[label](https://zh.wikipedia.org/wiki/X "wikilink")``, ``[label](../Page/X.md "wikilink")`` and
+  ``[label](X "wikilink")`` become ``[[X|label]]`` — with pandoc's escapes (``\\(``), ``_`` for space
+  and percent-encoding undone — and a label that merely starts with the target (pandoc glued the
+  next characters into it) becomes ``[[X]]rest``;
+* ``\\[n\\]`` becomes the citation ``[^n]``; the numbered list at the end of the file (pandoc's
+  ``<references/>``) becomes the references, empty items kept so numbers stay right, under the
+  heading that held it (注释, 参考资料…); other lists under such headings (a bibliography, external
+  links) stay sections with their own heading and order, as Cite's groups do;
+* ``[Category:X](…)`` links (also ``分类:``…) become categories; ``-{H|…}-``/``-{A|…}-`` rules become
+  the article's glossary terms (``A`` also shows its text); stray HTML is dropped (``<script>``/
+  ``<style>`` with their content), and so is wikitable residue (``|- |colspan="3"|``, ``{{-}}``)
+  without the text around it;
+* code blocks stay verbatim (as pandoc shows them), and pandoc's ``\\(…\\)``/``\\[…\\]`` formulas
+  are kept as ``\\(…\\)``/``$$…$$`` for the renderer's MathML.
 
 Markdown headings are found with markdown-it-py's parser (the renderer's own), so a ``##`` inside
 a code block is never taken for a heading.
