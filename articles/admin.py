@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -27,6 +28,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers ta
 from taggit.models import Tag as TaggitTag
 
 from . import revisions, search
+from .conversion import title_key
 from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
@@ -37,8 +39,25 @@ admin.site.site_title = _("条约百科编辑后台")
 admin.site.index_title = _("内容管理")
 
 
+class ArticleAliasFormSet(BaseInlineFormSet):
+    """Two aliases that are one name in either script (条约/條約) are refused, not a database error."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            name = form.cleaned_data.get("name") if hasattr(form, "cleaned_data") else None
+            if not name or form.cleaned_data.get("DELETE"):
+                continue
+            key = title_key(name)
+            if key in seen:
+                form.add_error("name", _("这个别名重复了（简繁视为同一个）。"))
+            seen.add(key)
+
+
 class ArticleAliasInline(admin.TabularInline):
     model = ArticleAlias
+    formset = ArticleAliasFormSet
     extra = 0
     fields = ("name",)
 
