@@ -183,3 +183,10 @@ def test_categories_under_chinese_namespace_aliases_and_nested_templates():
         '[Category:河內交通](https://zh.wikipedia.org/wiki/Category:河內交通 "wikilink")\n', "甲")
     assert parsed.categories == ["越南鐵路車站", "河內交通"]
     assert parsed.lead == "**甲**是条目。"
+
+
+def test_infobox_left_unexpanded_keeps_its_values():
+    parsed = parse_wiki_markdown(
+        '{{ infobox software | logo = | developer =\n[IBM](../Page/IBM.md "wikilink") | language =\n英语 | website = }}\n'
+        "**IBM DB2**{{-}}是数据库{{•}}。\n", "IBM_DB2")
+    assert parsed.lead == "- developer：[[IBM]]\n- language：英语\n\n\n**IBM DB2**是数据库。"

@@ -143,12 +143,28 @@ def normalise_variants(text: str) -> str:
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 
 
+_TEMPLATE_PARAMETER = re.compile(r"^\s*([^\W_][\w \t-]{0,40}?)\s*=(.*)$", re.S)
+
+
+def _unexpanded_template(match: re.Match[str]) -> str:
+    """An unexpanded template pandoc left as text: an infobox-like one (named parameters) keeps its
+    filled-in values as a list of ``name：value`` lines — real text, such as the developer or the
+    licence of a program — and anything else (``{{-}}``, ``{{•}}``) goes."""
+    parameters = [_TEMPLATE_PARAMETER.match(part) for part in match.group(0)[2:-2].split("|")[1:]]
+    rows = [
+        f"- {m.group(1).strip()}：{' '.join(m.group(2).split())}" for m in parameters if m and m.group(2).strip()
+    ]
+    if sum(1 for m in parameters if m) < 2 or not rows:
+        return ""
+    return "\n\n" + "\n".join(rows) + "\n\n"
+
+
 def strip_html(text: str) -> str:
     """Drop raw HTML (keeping the text between tags), executable blocks with their content, and
-    unexpanded wiki templates such as ``{{-}}``, which pandoc could not render either."""
+    unexpanded wiki templates (see :func:`_unexpanded_template`), which pandoc could not render either."""
     text = _HTML_TAG.sub("", _HTML_BLOCK.sub("", text))
     while _TEMPLATE.search(text):  # nested templates, innermost first
-        text = _TEMPLATE.sub("", text)
+        text = _TEMPLATE.sub(_unexpanded_template, text)
     return text
 
 
