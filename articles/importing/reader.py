@@ -19,7 +19,7 @@ Pandoc-wiki specifics handled here (DESIGN.md, "Import format"):
 * ``[Category:X](…)`` links (also ``分类:``…) become categories; ``-{H|…}-``/``-{A|…}-`` rules become
   the article's glossary terms (``A`` also shows its text); stray HTML is dropped (``<script>``/
   ``<style>`` with their content), and so is wikitable residue (``|- |colspan="3"|``, ``{{-}}``)
-  without the text around it;
+  without the text around it; an unexpanded infobox keeps its values as ``name：value`` lines;
 * code blocks stay verbatim (as pandoc shows them), and pandoc's ``\\(…\\)``/``\\[…\\]`` formulas
   are kept as ``\\(…\\)``/``$$…$$`` for the renderer's MathML.
 
