@@ -190,3 +190,10 @@ def test_infobox_left_unexpanded_keeps_its_values():
         '{{ infobox software | logo = | developer =\n[IBM](../Page/IBM.md "wikilink") | language =\n英语 | website = }}\n'
         "**IBM DB2**{{-}}是数据库{{•}}。\n", "IBM_DB2")
     assert parsed.lead == "- developer：[[IBM]]\n- language：英语\n\n\n**IBM DB2**是数据库。"
+
+
+def test_escaped_parentheses_in_link_destinations_are_not_formulas():
+    from articles.importing import convert_inline
+
+    assert convert_inline('[C语言](https://zh.wikipedia.org/wiki/C_\\(programming_language\\) "wikilink")与\\(a_b\\)') == (
+        "[[C (programming language)|C语言]]与\\(a_b\\)")

@@ -173,16 +173,20 @@ _EMPTY_BOLD = re.compile(r"(?<!\*)\*{4}(?!\*)")
 
 # pandoc writes MediaWiki's <math> as \(…\) and \[…\] (GFM has no math); stored as \(…\) and $$…$$.
 _PANDOC_MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+_LINK_DESTINATION = re.compile(r"\]\((?:\\.|[^\s\\)])*")
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 
 
 def _convert_prose(text: str) -> str:
     formulas: list[str] = []
 
+    # Link destinations escape parentheses too: …/wiki/C_\(programming_language\) is no formula.
+    destinations = [m.span() for m in _LINK_DESTINATION.finditer(text)]
+
     def keep_formula(match: re.Match[str]) -> str:
         inline, display = match.group(1), match.group(2)
         tex = inline if inline is not None else display
-        if not looks_like_tex(tex):
+        if not looks_like_tex(tex) or any(start < match.start() < end for start, end in destinations):
             return match.group(0)
         formulas.append(f"\\({tex.strip()}\\)" if inline is not None else f"$${tex.strip()}$$")
         return f"\ue000{len(formulas) - 1}\ue001"
