@@ -9,7 +9,8 @@ only the presentation elements and layout attributes listed here (no ``href``, n
 
 ``$…$`` follows pandoc's ``tex_math_dollars`` rule so prices stay text: the opening ``$`` must
 have a non-space character right after it, the closing one a non-space character right before
-it and no digit right after it (``$10 … $10`` is not a formula).
+it and no digit right after it (``$10 … $10`` is not a formula); and a ``$…$`` span with Chinese
+characters in it is text too (``US$100（约合HK$…``).
 """
 from __future__ import annotations
 
@@ -95,6 +96,8 @@ def math_rule(state: StateInline, silent: bool) -> bool:
         return False
     if close < 0 or close == content_start:
         return False
+    if src[pos] == "$" and not display and _CJK.search(src, content_start, close):
+        return False  # "US$100，约合HK$" is prices in Chinese text, not a formula
     if not silent:
         token = state.push("math", "", 0)
         token.content = src[content_start:close]

@@ -125,3 +125,9 @@ def test_t_flag_sets_the_displayed_title(client, db, script, shown):
 ])
 def test_no_double_stars_left_outside_code(script, text, html):
     assert render(text, script) == html
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_dollars_around_chinese_text_are_prices(script):
+    html = render("售价US$100（约合港币HK$a）与$x^2$。", script)
+    assert "售价US$100（约合港币HK$a）与" in html and html.count("<math") == 1
