@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean
+.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +75,11 @@ restore: install
 	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/<timestamp>.tar.gz" && exit 2)
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py restore_content "$(FILE)" --flush
+
+# Render fidelity against pandoc on a folder of real articles (default ../shared/corpus/): imports
+# each file inside a rolled-back transaction, prints a table and saves fidelity.json. Needs pandoc.
+FIDELITY_DIR ?= ../shared/corpus
+fidelity: export DEBUG ?= 1
+fidelity: install
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py fidelity $(FIDELITY_DIR) --json fidelity.json

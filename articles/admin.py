@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -27,7 +28,8 @@ from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers ta
 from taggit.models import Tag as TaggitTag
 
 from . import revisions, scripts
-from .models import Article, Category, GlossaryTerm, Reference, Section, Tag
+from .conversion import title_key
+from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -35,6 +37,29 @@ admin.site.unregister(TaggitTag)
 admin.site.site_header = _("条约百科 · 编辑后台")
 admin.site.site_title = _("条约百科编辑后台")
 admin.site.index_title = _("内容管理")
+
+
+class ArticleAliasFormSet(BaseInlineFormSet):
+    """Two aliases that are one name in either script (条约/條約) are refused, not a database error."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            name = form.cleaned_data.get("name") if hasattr(form, "cleaned_data") else None
+            if not name or form.cleaned_data.get("DELETE"):
+                continue
+            key = title_key(name)
+            if key in seen:
+                form.add_error("name", _("这个别名重复了（简繁视为同一个）。"))
+            seen.add(key)
+
+
+class ArticleAliasInline(admin.TabularInline):
+    model = ArticleAlias
+    formset = ArticleAliasFormSet
+    extra = 0
+    fields = ("name",)
 
 
 class SectionInline(TranslationStackedInline):
@@ -113,11 +138,11 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug_zh_hans": ("title_zh_hans",), "slug_zh_hant": ("title_zh_hant",)}
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "lead", "edit_token", "edit_base")}),
+        (None, {"fields": ("title", "slug", "lead", "references_heading", "edit_token", "edit_base")}),
         (_("发布"), {"fields": ("status", "published_at", "created_at", "updated_at")}),
         (_("分类与标签"), {"fields": ("categories", "tags")}),
     )
-    inlines = (SectionInline, ReferenceInline, GlossaryTermInline)
+    inlines = (SectionInline, ReferenceInline, ArticleAliasInline, GlossaryTermInline)
     actions = ("publish", "unpublish")
 
     class Media:

@@ -169,3 +169,9 @@ def reconcile(
     elif hant and not hans:
         hans = to_simplified(hant, glossary)
     return hans, hant
+
+
+def title_key(title: str) -> str:
+    """THE title normalisation: titles (and aliases, link targets) match across scripts by their
+    Simplified form. Wikilink tables, alias rows and the importer all key by this."""
+    return to_simplified(title.strip())

@@ -25,7 +25,7 @@ def export_articles(directory: Path, articles=None) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     articles = articles if articles is not None else Article.objects.all()
     written = []
-    for article in articles.prefetch_related("sections", "references", "categories", "tags", "glossary_terms"):
+    for article in articles.prefetch_related("sections", "references", "categories", "tags", "glossary_terms", "aliases"):
         path = directory / f"{article.slug_zh_hans or article.pk}.md"
         path.write_text(article_to_markdown(article), encoding="utf-8")
         written.append(path)

@@ -316,15 +316,16 @@ class ScriptTaggableManager(_TaggableManager):
         return super()._to_tag_model_instances(tags, tag_kwargs)
 
 
+NAME_KINDS = ("title", "slug", "alias")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def linking_to(self, titles: Iterable[str]) -> "ArticleQuerySet":
         """The articles whose text links to any of ``titles`` (in either script)."""
-        from .rendering import title_key
-
-        keys = {title_key(t) for t in titles if t}
+        keys = {conversion.title_key(t) for t in titles if t}
         return self.filter(outgoing_links__target_key__in=keys).distinct() if keys else self.none()
 
     def search(self, query: str) -> "ArticleQuerySet":
@@ -361,6 +362,23 @@ class ArticleQuerySet(models.QuerySet):
             )
         ).order_by("-relevance", "-updated_at", "pk")
 
+    def named(self, names: Iterable[str] | str, kinds: Iterable[str] = NAME_KINDS) -> "ArticleQuerySet":
+        """Articles that any of ``names`` names, in either script: their title, slug or former
+        slug, or an alias (the bold lead term, other forms). One filter (no query of its own),
+        shared by URL redirects (:meth:`Article.find_by_any_name`), wikilink resolution
+        (``rendering.resolve_titles``) and the importer (titles only). ``kinds`` narrows it."""
+        names = [names] if isinstance(names, str) else list(names)
+        forms = {form for name in names for form in (name, conversion.to_simplified(name), conversion.to_traditional(name))}
+        kinds = set(kinds)
+        query = Q(pk__in=[])
+        if "title" in kinds:
+            query |= Q(title_zh_hans__in=forms) | Q(title_zh_hant__in=forms)
+        if "slug" in kinds:
+            query |= Q(slug_zh_hans__in=forms) | Q(slug_zh_hant__in=forms) | Q(slug_redirects__slug__in=forms)
+        if "alias" in kinds:
+            query |= Q(aliases__key__in={conversion.title_key(name) for name in names})
+        return self.filter(query).distinct()
+
 
 class Article(SluggedMixin, ScriptSyncedModel):
     class Status(models.TextChoices):
@@ -371,6 +389,10 @@ class Article(SluggedMixin, ScriptSyncedModel):
     slug = models.SlugField(_("网址名"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, blank=True)
     lead = models.TextField(
         _("导言"), blank=True, validators=[text_limit()], help_text=_("第一个标题之前的文字（Markdown）。")
+    )
+    references_heading = models.CharField(
+        _("参考文献标题"), max_length=100, blank=True,
+        help_text=_("参考文献列表的标题，如“注释”；留空则为“参考文献”。"),
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
@@ -450,7 +472,8 @@ class Article(SluggedMixin, ScriptSyncedModel):
 
     def rebuild_links(self) -> None:
         """Recompute :class:`ArticleLink` rows from the lead and section texts (both scripts)."""
-        from .rendering import title_key, wikilink_targets
+        from .conversion import title_key
+        from .rendering import wikilink_targets
 
         texts = [self.lead_zh_hans, self.lead_zh_hant]
         for row in self.sections.values_list("body_zh_hans", "body_zh_hant"):
@@ -475,15 +498,46 @@ class Article(SluggedMixin, ScriptSyncedModel):
 
     @classmethod
     def find_by_any_name(cls, name: str) -> "Article | None":
-        """The article a slug or title in either script (or a former slug) names, if any."""
-        hans, hant = conversion.to_simplified(name), conversion.to_traditional(name)
-        names = {name, hans, hant}
-        query = (
-            Q(slug_zh_hans__in=names) | Q(slug_zh_hant__in=names)
-            | Q(title_zh_hans__in=names) | Q(title_zh_hant__in=names)
-            | Q(slug_redirects__slug__in=names)
+        """The article a slug, title, former slug or alias in either script names, if any
+        (a title or slug wins over an alias that two articles may share)."""
+        for kinds in (("title", "slug"), ("alias",)):
+            found = cls.objects.named(name, kinds).order_by("pk").first()
+            if found is not None:
+                return found
+        return None
+
+    def set_aliases(self, names: Iterable[str]) -> None:
+        """Make ``names`` this article's aliases (matched by :func:`title_key`), replacing the former
+        ones. A name equal to the title is kept too: the importer records every bold lead term,
+        which also tells its identity rule that this article already follows the file-name rule."""
+        limit = ArticleAlias._meta.get_field("name").max_length
+        wanted = {conversion.title_key(n[:limit]): n.strip()[:limit] for n in names if n and n.strip()}
+        self.aliases.exclude(key__in=wanted).delete()
+        existing = set(self.aliases.values_list("key", flat=True))
+        ArticleAlias.objects.bulk_create(
+            ArticleAlias(article=self, name=name, key=key) for key, name in wanted.items() if key not in existing
         )
-        return cls.objects.filter(query).order_by("pk").first()
+
+
+class ArticleAlias(models.Model):
+    """Another name of an article (the bold lead term of an import, a common short name): it
+    resolves wikilinks and its URL answers 301 to the article. Matched by :func:`title_key`."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("别名"), max_length=200)
+    key = models.CharField(max_length=200, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("别名")
+        verbose_name_plural = _("别名")
+        constraints = [models.UniqueConstraint(fields=["article", "key"], name="unique_article_alias")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.key = conversion.title_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class ArticleSlugRedirect(models.Model):

@@ -6,12 +6,17 @@ three inline rules add the wiki dialect:
 * ``[[Title]]`` / ``[[Title|label]]`` — internal links, resolved against published article titles in
   either script with one query per page (:func:`resolve_titles`); a missing target renders as
   ``<span class="redlink">`` and is listed for editors;
-* ``-{text}-`` (never converted) and ``-{zh-hans:X;zh-hant:Y}-`` (explicit text per script);
+* ``-{text}-`` (never converted), ``-{zh-hans:X;zh-hant:Y}-`` (explicit text per script) and the
+  LanguageConverter flags ``-{T|…}-`` (displayed title), ``H``, ``A``, ``R``, ``D``;
+* ``$…$``, ``$$…$$``, ``\\(…\\)`` — MathML rendered on the server (``mathml.py``);
 * ``[^key]`` — a citation of the article's Reference ``key``, numbered by first appearance across
   the lead and the sections (one :class:`CitationState` is shared by all of an article's texts);
 * ``[[File:名称.jpg|说明]]`` (and the namespace's aliases 文件:, 檔案:, Image:, 图像: …, see
   ``articles/images/markup.py``) — a figure from the image library, all of a page's images fetched in
   one query; a figure whose file is missing is left out for readers and marked for editors.
+
+Emphasis works beside CJK punctuation (``cjk_emphasis.py``), and pipes inside ``[[a|b]]`` and
+``-{F|…}-`` on a GFM table row are escaped first so a link never splits its cell.
 
 Whatever the parser emits is then cleaned by nh3 (the Ammonia sanitiser) with an allow-list, so
 no script, event handler or ``javascript:``/``data:`` URL can come from content even if a rule
@@ -24,29 +29,34 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 import nh3
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from . import conversion
-from .conversion import HANT
+from .cjk_emphasis import cjk_friendly
+from .conversion import HANT, title_key  # noqa: F401  (THE title normalisation; re-exported)
 from .images.markup import figure_names, is_figure_target, parse_figure
-from .scripts import parse_variants
+from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, math_rule, render_math
+from .scripts import LABELS, parse_variants
 
 # UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
 REDLINK_TITLE = _("条目尚未撰写")
 UNKNOWN_KEY_TITLE = _("没有这个参考文献键")
 
+# -{F|…}-: one or more flags before the first pipe (MediaWiki allows "A;H" and similar).
+_FLAGS = re.compile(r"^\s*([A-Za-z]+(?:\s*;\s*[A-Za-z]+)*)\s*\|(.*)$", re.S)
+# A GFM table row splits cells at every unescaped "|", so pipes inside [[a|b]] and -{F|…}- on
+# such a row are escaped before parsing (markdown-it unescapes "\|" inside cells).
+_PIPED_SPAN = re.compile(r"\[\[[^\[\]\n]*\]\]|-\{.*?\}-")
 _WIKILINK_TARGETS = re.compile(r"\[\[([^\[\]|\n]+)(?:\|[^\[\]\n]*)?\]\]")
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre",
     "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a", "sup", "sub", "span",
     "figure", "figcaption", "picture", "source", "img",
-}
+} | MATHML_TAGS
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
     "sup": {"id", "class", "title"},
@@ -57,7 +67,8 @@ ALLOWED_ATTRIBUTES = {
     "figure": {"class"},
     "source": {"type", "srcset", "sizes"},
     "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"},
-}
+    "code": {"class"},
+} | MATHML_ATTRIBUTES
 _MEDIA_ATTRIBUTES = {("img", "src"), ("img", "srcset"), ("source", "srcset")}
 
 
@@ -120,6 +131,7 @@ class RenderContext:
     show_editor_notes: bool = False
     images: dict = field(default_factory=dict)  # image name → articles.images.models.Image
     missing_images: list[str] = field(default_factory=list)  # figures whose file is missing
+    display_title: str = ""  # set by a -{T|…}- in the text (MediaWiki's title conversion)
 
 
 # --- inline rules -------------------------------------------------------------------------------
@@ -136,6 +148,7 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     if not inner.strip() or "\n" in inner or "[" in inner:
         return False
     if not silent:
+        inner = inner.replace("\\|", "|")  # a pipe escaped on a table row
         figure = parse_figure(inner)
         if figure is not None:
             state.push("figure", "", 0).meta = {"figure": figure}
@@ -199,7 +212,12 @@ def _render_figure(self, tokens, idx, options, env) -> str:
         if figure.name not in context.missing_images:
             context.missing_images.append(figure.name)
         if not context.show_editor_notes:
-            return ""
+            # No figure until the image has a file (never a broken image), but a caption written
+            # in the text is the source's words — pandoc often leaks prose into it — so it stays.
+            if not figure.caption:
+                return ""
+            caption_html = self.render(_md.parseInline(figure.caption, env), options, env)
+            return f'<span class="figure-pending">{caption_html}</span>'
         admin_url = reverse("admin:articles_image_change", args=[image.pk]) if image else None
         return missing_figure_html(figure.name, admin_url)
     script_suffix = "zh_hant" if context.script == HANT else "zh_hans"
@@ -229,13 +247,42 @@ def _mark_figures_in_paragraphs(state) -> None:
                     child.meta["in_paragraph"] = True
 
 
-def _render_variant(self, tokens, idx, options, env) -> str:
-    """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text."""
-    content: str = tokens[idx].content
+def _variant_text(content: str, script: str) -> str:
     variants = parse_variants(content)
     if variants:
-        return escape(variants.get(env["context"].script) or next(iter(variants.values())))
-    return escape(content)
+        return variants.get(script) or next(iter(variants.values()))
+    return content
+
+
+def conversion_markup_text(content: str, script: str) -> tuple[str, str]:
+    """What a reader sees of ``-{content}-`` in ``script`` (plain text), and the displayed title it
+    sets (``T`` flag, else ""). Flags as in MediaWiki's LanguageConverter: ``T``/``H`` (title,
+    page-wide rule) show nothing, ``A`` shows the text for the script (the rule itself is a
+    glossary term, see the importer), ``R`` the raw text, ``D`` a description of the rule.
+    Unknown flags degrade to the text, never to markup."""
+    flagged = _FLAGS.match(content)
+    if not flagged:
+        return _variant_text(content, script), ""
+    flags, text = set(flagged.group(1).upper().replace(" ", "").split(";")), flagged.group(2)
+    title = _variant_text(text, script).strip() if "T" in flags else ""
+    if flags & {"T", "H"} and "A" not in flags:
+        return "", title
+    if "R" in flags:
+        return text, title
+    if "D" in flags:
+        variants = parse_variants(text)
+        if variants:
+            return "；".join(f"{LABELS[s]}：{v}" for s, v in variants.items()), title
+    return _variant_text(text, script), title
+
+
+def _render_variant(self, tokens, idx, options, env) -> str:
+    """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text; flags: see
+    :func:`conversion_markup_text`."""
+    context: RenderContext = env["context"]
+    text, title = conversion_markup_text(tokens[idx].content.replace("\\|", "|"), context.script)
+    context.display_title = context.display_title or title
+    return escape(text)
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:
@@ -257,9 +304,12 @@ def _render_citation(self, tokens, idx, options, env) -> str:
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.use(cjk_friendly)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("emphasis", "variant", _variant_rule)
+    md.inline.ruler.before("escape", "math", math_rule)
+    md.add_render_rule("math", render_math)
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("figure", _render_figure)
     md.core.ruler.push("figures_in_paragraphs", _mark_figures_in_paragraphs)
@@ -273,11 +323,6 @@ _md = _build_parser()
 
 
 # --- public API ----------------------------------------------------------------------------------
-
-
-def title_key(title: str) -> str:
-    """Titles match across scripts: compare their Simplified forms."""
-    return conversion.to_simplified(title.strip())
 
 
 def wikilink_targets(texts: Iterable[str]) -> set[str]:
@@ -294,23 +339,44 @@ def resolve_titles(targets: set[str], script: str) -> dict[str, str]:
         return {}
     from .models import Article, field_name
 
-    hans = {conversion.to_simplified(t) for t in targets}
-    hant = {conversion.to_traditional(t) for t in targets}
-    rows = Article.objects.published().filter(Q(title_zh_hans__in=hans | targets) | Q(title_zh_hant__in=hant | targets))
-    slug_column = field_name("slug", script)
-    links: dict[str, str] = {}
-    for title_hans, title_hant, slug in rows.values_list("title_zh_hans", "title_zh_hant", slug_column):
-        url = reverse("articles:article", kwargs={"slug": slug})
-        links.setdefault(title_key(title_hans), url)
-        links.setdefault(title_key(title_hant), url)
-    return links
+    slug_columns = ("slug_zh_hans", "slug_zh_hant")
+    rows = Article.objects.published().named(targets).values_list(
+        "title_zh_hans", "title_zh_hant", *slug_columns, "aliases__key"
+    )
+    wanted = slug_columns.index(field_name("slug", script))
+    by_title: dict[str, str] = {}
+    by_slug: dict[str, str] = {}
+    by_alias: dict[str, str] = {}
+    for title_hans, title_hant, slug_hans, slug_hant, alias_key in rows:
+        url = reverse("articles:article", kwargs={"slug": (slug_hans, slug_hant)[wanted]})
+        for title in (title_hans, title_hant):
+            by_title.setdefault(title_key(title), url)
+        for other_slug in (slug_hans, slug_hant):
+            by_slug.setdefault(title_key(other_slug or ""), url)
+        if alias_key:
+            by_alias.setdefault(alias_key, url)
+    # A title beats a slug, a slug beats an alias (two pages may share a bold term).
+    return {**by_alias, **by_slug, **by_title}
+
+
+def protect_table_pipes(text: str) -> str:
+    """Escape the pipes of wikilinks and ``-{…}-`` on lines that hold a table pipe elsewhere."""
+
+    def escape_spans(line: str) -> str:
+        if "|" not in _PIPED_SPAN.sub("", line):
+            return line
+        return _PIPED_SPAN.sub(lambda m: re.sub(r"(?<!\\)\|", r"\\|", m.group(0)), line)
+
+    if "|" not in text:
+        return text
+    return "\n".join(escape_spans(line) for line in text.split("\n"))
 
 
 def render_markdown(text: str, context: RenderContext) -> str:
     """A block of the dialect (lead, section body, category description) as safe HTML."""
     if not text:
         return ""
-    return sanitise(_md.render(text, {"context": context})).replace("<p></p>", "")
+    return sanitise(_md.render(protect_table_pipes(text), {"context": context})).replace("<p></p>", "")
 
 
 def render_inline(text: str, context: RenderContext) -> str:
@@ -348,6 +414,7 @@ class RenderedArticle:
     redlinks: list[str]
     unknown_citations: list[str]
     missing_images: list[str] = field(default_factory=list)
+    display_title: str = ""  # from a -{T|…}- rule, shown instead of the title when set
 
 
 def render_article(article, script: str, *, show_editor_notes: bool = False) -> RenderedArticle:
@@ -418,6 +485,7 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
         redlinks=context.redlinks,
         unknown_citations=citations.unknown,
         missing_images=context.missing_images,
+        display_title=context.display_title,
     )
 
 

@@ -2,7 +2,7 @@
 
 django-reversion keeps the history: it is the maintained standard for this in Django (admin
 integration with history, revert and recover-deleted views; one revision spans an object and the
-objects it follows), so an article's save — with its sections, references, glossary terms,
+objects it follows), so an article's save — with its sections, references, glossary terms, aliases,
 categories (stored in the article's own serialised data) and tags (their through rows) — is one
 revision that can be compared and restored as a unit. This module adds what reversion leaves to
 the project: a per-field, per-script diff between two revisions, and optimistic concurrency.
@@ -22,14 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from .conversion import SCRIPTS
-from .models import Article, GlossaryTerm, Reference, Section, Tag, TaggedArticle
+from .models import Article, ArticleAlias, GlossaryTerm, Reference, Section, Tag, TaggedArticle
 
 reversion.register(Tag)
 reversion.register(TaggedArticle, follow=("tag",))
 reversion.register(Section)
 reversion.register(Reference)
 reversion.register(GlossaryTerm)
-reversion.register(Article, follow=("sections", "references", "glossary_terms", "taggedarticle_set"))
+reversion.register(ArticleAlias)
+reversion.register(Article, follow=("sections", "references", "glossary_terms", "aliases", "taggedarticle_set"))
 
 ARTICLE_FIELDS = [
     ("title_zh_hans", _("标题（简体）")), ("title_zh_hant", _("标题（繁體）")),

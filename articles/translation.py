@@ -11,7 +11,7 @@ class CategoryTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
-    fields = ("title", "slug", "lead")
+    fields = ("title", "slug", "lead", "references_heading")
 
 
 @register(Section)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test import override_settings
 
-from articles.models import Article, GlossaryTerm, Section
+from articles.models import Article, ArticleAlias, GlossaryTerm, Section
 from articles.serving import pages
 from tests.conftest import article_url
 from tests.factories import ArticleFactory, CategoryFactory, EditorFactory
@@ -95,15 +95,23 @@ class TestTargetedInvalidation:
         page = client.get(article_url(linking, "zh-hant")).content.decode()
         assert 'class="redlink"' not in page and article_url(target, "zh-hant") in page
 
-    def test_renaming_an_article_updates_pages_linking_to_its_old_title(self, client, committed):
+    def test_withdrawing_an_article_turns_linking_pages_red(self, client, committed):
         target = ArticleFactory(title_zh_hans="甲条约")
         linking = ArticleFactory(title_zh_hans="乙条约", lead_zh_hans="参见[[甲条约]]。")
         assert 'class="redlink"' not in client.get(article_url(linking, "zh-hans")).content.decode()
         with committed():
             target = Article.objects.get(pk=target.pk)
-            target.title_zh_hans, target.title_zh_hant = "丙条约", ""
+            target.unpublish()
             target.save()
         assert 'class="redlink"' in client.get(article_url(linking, "zh-hans")).content.decode()
+
+    def test_a_new_alias_turns_links_to_it_blue(self, client, committed):
+        target = ArticleFactory(title_zh_hans="甲条约")
+        linking = ArticleFactory(title_zh_hans="乙条约", lead_zh_hans="参见[[甲约]]。")
+        assert 'class="redlink"' in client.get(article_url(linking, "zh-hans")).content.decode()
+        with committed():
+            ArticleAlias.objects.create(article=target, name="甲约")
+        assert 'class="redlink"' not in client.get(article_url(linking, "zh-hans")).content.decode()
 
     def test_unpublishing_removes_the_page_for_readers(self, client, seed_article, committed):
         page_url = article_url(seed_article, "zh-hans")

@@ -368,3 +368,11 @@ def test_staff_without_image_permissions_cannot_upload_or_choose(client, django_
     response = client.post(reverse("admin:articles_image_upload"),
                            {"files": [SimpleUploadedFile("a.jpg", image_bytes(), "image/jpeg")]})
     assert response.status_code == 403 and not Image.objects.exists()
+
+
+@pytest.mark.parametrize(("script", "caption"), [("zh-hans", "李鸿章抵达使馆"), ("zh-hant", "李鴻章抵達使館")])
+def test_a_figure_waiting_for_its_file_keeps_its_written_caption_for_readers(client, script, caption):
+    article = ArticleFactory(lead_zh_hans="导言。[[File:Li_1900.jpg|李鸿章抵达使馆]]")
+    html = page(client, article, script)
+    assert caption in html  # the source's words are not lost
+    assert "<figure" not in html and "<img" not in html  # and no broken image

@@ -6,6 +6,7 @@ import shutil
 from io import StringIO
 
 import pytest
+from markdown_it import MarkdownIt
 from django.core.management import CommandError, call_command
 
 from articles.importing import convert_inline, parse_wiki_markdown, wiki_target
@@ -66,8 +67,8 @@ class TestSeed:
 
 
 def test_folder_with_a_broken_file_imports_the_good_ones(tmp_path):
-    shutil.copy(SEED, tmp_path / "a.md")
-    (tmp_path / "b.md").write_text("**南京条约**是[[英国]]与清朝签订的条约。\n\n## 内容\n\n割让香港。\n", encoding="utf-8")
+    shutil.copy(SEED, tmp_path / SEED.name)
+    (tmp_path / "南京条约.md").write_text("**南京条约**是[[英国]]与清朝签订的条约。\n\n## 内容\n\n割让香港。\n", encoding="utf-8")
     (tmp_path / "broken.md").write_bytes("**坏文件**".encode("gb18030") + b"\xff\xfe\x00")
     err = StringIO()
     with pytest.raises(CommandError, match="1 of 3"):
@@ -126,7 +127,7 @@ class TestInlineConversion:
 
     def test_variants_and_rules(self):
         parsed = parse_wiki_markdown("\\-{H|zh-hans:杰;zh-hant:傑;}- **楊-{杰}-**是-{zh-cn:软件;zh-tw:軟體;}-。", "x")
-        assert parsed.title == "楊杰"
+        assert parsed.title == "x" and parsed.aliases == ["楊杰"]
         assert parsed.glossary == [("杰", "傑")]
         assert parsed.lead == "**楊-{杰}-**是-{zh-hans:软件;zh-hant:軟體}-。"
 
@@ -146,18 +147,22 @@ def independent_counts(text: str) -> tuple[int, int, int]:
     sections = sum(1 for line in headings if not REFERENCE_HEADING.match(line))
     categories = len(set(re.findall(r"\[Category:([^\]]+)\]", re.sub(r"\n", " ", text))))
     # References: the numbered footnote list after the category links (its last number is the
-    # count), plus every top-level list item under a reference heading before the categories.
-    before_categories, _, after = text.partition("[Category:")
+    # count). Other lists under reference headings stay sections of their own; one empty
+    # notes/references heading becomes the heading of the footnotes instead of a section.
+    _, _, after = text.partition("[Category:")
     after = after.rsplit("[Category:", 1)[-1] if after else ""
     numbered = [int(m) for m in re.findall(r"^(\d+)\.(?:\s|$)", after, re.M)]
     cited = bool(re.search(r"\\\[\d+\\\]", text)) or any(REFERENCE_HEADING.match(h) for h in headings)
     references = max(numbered) if numbered and numbered[0] == 1 and cited else 0
-    in_reference_section = False
-    for line in before_categories.split("\n"):
-        if re.match(r"^#{1,6} ", line):
-            in_reference_section = bool(REFERENCE_HEADING.match(line))
-        elif in_reference_section and re.match(r"^(\s{0,3}[-*+]|\d+\.)\s", line):
-            references += 1
+    blocks = re.split(r"^(#{1,6} .*)$", text, flags=re.M)[1:]
+    empty_reference_headings = [
+        heading for heading, body in zip(blocks[::2], blocks[1::2])
+        # (everything from the first category link on is categories and the footnotes list)
+        if REFERENCE_HEADING.match(heading) and not re.sub(
+            r"\[Category:.*|\{\{[^{}]*\}\}|<!--.*?-->|<[^>]+>|(^|\s)\|-+", "", body, flags=re.S
+        ).strip()
+    ]
+    sections = len(headings) - (1 if references and empty_reference_headings else 0)
     return sections, references, categories
 
 
@@ -175,8 +180,11 @@ def test_corpus_article_imports_with_expected_counts(path):
         sections, references, categories
     )
     assert article.title_zh_hans and article.title_zh_hant
-    stored = article.lead_zh_hans + "".join(article.sections.values_list("body_zh_hans", flat=True))
-    assert '"wikilink"' not in stored and "[Category:" not in stored
+    stored = "\n\n".join([article.lead_zh_hans, *article.sections.values_list("body_zh_hans", flat=True)])
+    # Code blocks stay verbatim, as pandoc shows them (links included); prose has no pandoc links left.
+    prose = MarkdownIt("commonmark").enable("table").render(stored)
+    prose = re.sub(r"<pre><code>.*?</code></pre>", "", prose, flags=re.S)
+    assert '"wikilink"' not in prose and "wikilink&quot;" not in prose and "[Category:" not in prose
 
 
 @pytest.mark.skipif(not CORPUS_FILES, reason=f"corpus folder {CORPUS} is absent")

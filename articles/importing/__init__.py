@@ -7,11 +7,11 @@ from .reader import (
     REFERENCE_HEADINGS, clean_title, convert_inline, convert_links, normalise_variants, parse_wiki_markdown,
     read_article_file, strip_html, unescape_pandoc, wiki_target,
 )
-from .saving import ImportResult, article_with_same_title, save_article
+from .saving import ImportResult, article_for_import, save_article
 
 __all__ = [
     "EXPORT_FORMAT", "REFERENCE_HEADINGS", "ImportFailure", "ImportResult", "ParsedArticle", "ParsedReference",
-    "ParsedSection", "article_to_markdown", "article_with_same_title", "check_sizes", "clean_title",
+    "ParsedSection", "article_to_markdown", "article_for_import", "check_sizes", "clean_title",
     "convert_inline", "convert_links", "normalise_variants", "parse_export", "parse_wiki_markdown",
     "read_article_file", "save_article", "strip_html", "unescape_pandoc", "wiki_target",
 ]

@@ -29,6 +29,7 @@ def _script_values(article: Article, script: str) -> dict:
         "title": value(article, "title"),
         "slug": value(article, "slug"),
         "lead": value(article, "lead"),
+        "references_heading": value(article, "references_heading"),
         "sections": [
             {"level": s.level, "heading": value(s, "heading"), "body": value(s, "body")} for s in article.sections.all()
         ],
@@ -48,6 +49,7 @@ def article_to_markdown(article: Article) -> str:
         "categories": [c.name_zh_hans for c in article.categories.all()],
         "tags": sorted(t.name for t in article.tags.all()),
         "glossary": [[g.hans, g.hant] for g in article.glossary_terms.all()],
+        "aliases": [a.name for a in article.aliases.all()],
         "zh-hans": hans,
         "zh-hant": _script_values(article, "zh-hant"),
     }
@@ -74,6 +76,9 @@ def parse_export(text: str) -> ParsedArticle:
         title_hant=hant["title"],
         lead=hans["lead"],
         lead_hant=hant["lead"],
+        references_heading=hans.get("references_heading", ""),
+        references_heading_hant=hant.get("references_heading", ""),
+        aliases=meta.get("aliases"),
         slugs=(hans["slug"], hant["slug"]),
         sections=[
             ParsedSection(level=s["level"], heading=s["heading"], body=s["body"],

@@ -31,6 +31,9 @@ class ParsedReference:
 class ParsedArticle:
     title: str
     lead: str
+    aliases: list[str] | None = None  # other names (the bold lead terms); None: keep the article's
+    references_heading: str = ""  # the source's heading of the footnotes list (注释, 参考资料…)
+    references_heading_hant: str | None = None
     sections: list[ParsedSection] = field(default_factory=list)
     references: list[ParsedReference] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)

@@ -6,15 +6,22 @@ by ``export_wiki`` by their front matter (``export_format.py``), so content can 
 
 Pandoc-wiki specifics handled here (DESIGN.md, "Import format"):
 
-* the title is the first non-empty bold term of the lead, else the file name;
-* ``[label](https://zh.wikipedia.org/wiki/X "wikilink")`` and ``[label](../Page/X.md "wikilink")``
-  become ``[[X|label]]`` — with pandoc's escapes (``\\(``), ``_`` for space and percent-encoding
-  undone — and a label that merely starts with the target (pandoc glued the next characters into
-  it) becomes ``[[X]]rest``;
-* ``\\[n\\]`` becomes the citation ``[^n]``; the numbered list at the end of the file (and any list
-  under a heading such as 参考文献) becomes the references, empty items kept so numbers stay right;
-* ``[Category:X](…)`` links become categories; ``-{H|zh-hans:X;zh-hant:Y}-`` rules become the
-  article's glossary terms; stray HTML is dropped (``<script>``/``<style>`` with their content).
+* the title is the file name (``_`` for space), as the export names pages; the bold terms of the
+  lead's first paragraph become aliases (``臨昌君`` for ``李焜.md``) that resolve links and redirect;
+* ``[label](https://zh.wikipedia.org/wiki/X "wikilink")``, ``[label](../Page/X.md "wikilink")`` and
+  ``[label](X "wikilink")`` become ``[[X|label]]`` — with pandoc's escapes (``\\(``), ``_`` for space
+  and percent-encoding undone — and a label that merely starts with the target (pandoc glued the
+  next characters into it) becomes ``[[X]]rest``;
+* ``\\[n\\]`` becomes the citation ``[^n]``; the numbered list at the end of the file (pandoc's
+  ``<references/>``) becomes the references, empty items kept so numbers stay right, under the
+  heading that held it (注释, 参考资料…); other lists under such headings (a bibliography, external
+  links) stay sections with their own heading and order, as Cite's groups do;
+* ``[Category:X](…)`` links (also ``分类:``…) become categories; ``-{H|…}-``/``-{A|…}-`` rules become
+  the article's glossary terms (``A`` also shows its text); stray HTML is dropped (``<script>``/
+  ``<style>`` with their content), and so is wikitable residue (``|- |colspan="3"|``, ``{{-}}``)
+  without the text around it; an unexpanded infobox keeps its values as ``name：value`` lines;
+* code blocks stay verbatim (as pandoc shows them), and pandoc's ``\\(…\\)``/``\\[…\\]`` formulas
+  are kept as ``\\(…\\)``/``$$…$$`` for the renderer's MathML.
 
 Markdown headings are found with markdown-it-py's parser (the renderer's own), so a ``##`` inside
 a code block is never taken for a heading.
@@ -30,6 +37,7 @@ from markdown_it import MarkdownIt
 
 from .. import conversion
 from ..images.markup import canonical_name, figure_markup
+from ..mathml import looks_like_tex
 from ..scripts import HANS, HANT, parse_variants
 from .export_format import is_export, parse_export
 from .parsed import ImportFailure, ParsedArticle, ParsedReference, ParsedSection, check_sizes
@@ -50,8 +58,12 @@ _md = MarkdownIt("commonmark").enable("table")
 _WIKILINK = re.compile(
     r'\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?((?:[^\s()<>]|\([^\s()]*\))+)>?\s+"(wikilink|fig:[^"]*)"\s*\)', re.S
 )
-_CATEGORY = re.compile(r'\[Category:((?:[^\[\]\\]|\\.)+?)\]\((?:[^)\\]|\\.)*?"wikilink"\)', re.S)
-_CONVERSION_RULE = re.compile(r"\\?-\{\s*[HA]\s*\|(.*?)\}-", re.S)
+# The Category namespace, also under its Chinese aliases (MediaWiki accepts them in links).
+CATEGORY_NAMESPACES = ("Category", "分类", "分類", "类别", "類別")
+_CATEGORY = re.compile(
+    r'\[(?:' + "|".join(CATEGORY_NAMESPACES) + r')\s*:((?:[^\[\]\\]|\\.)+?)\]\((?:[^)\\]|\\.)*?"wikilink"\)', re.S | re.I
+)
+_CONVERSION_RULE = re.compile(r"\\?-\{\s*([HA])\s*\|(.*?)\}-", re.S)
 _VARIANTS = re.compile(r"-\{((?:\s*zh-[a-zA-Z]+\s*:[^;{}]*;?)+)\}-")
 _FOOTNOTE = re.compile(r"\\\[(\d+)\\\]")
 _HTML_BLOCK = re.compile(r"<(script|style|iframe|object|embed|noscript|template)\b.*?(?:</\1\s*>|\Z)", re.S | re.I)
@@ -59,7 +71,9 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*?)?/?>|<!--.*?(?:--
 _LIST_ITEM = re.compile(r"^(\d+)\.(?:\s+(.*))?$")
 _BULLET_ITEM = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
-_WIKI_URL = re.compile(r"^(?:https?://zh\.wikipedia\.org/wiki/|(?:\.\./)?Page/)(.+?)(?:\.md)?$")
+# Wiki link destinations: the site's URL, the export's ../Page/X.md, or (pandoc's MediaWiki reader
+# without a base URL) the bare title; the link title "wikilink" says which links are wiki links.
+_WIKI_URL = re.compile(r"^(?:https?://zh\.wikipedia\.org/wiki/|(?:\.\./)?Page/|(?![a-zA-Z][a-zA-Z0-9+.-]*:|[/#.]))(.+?)(?:\.md)?$")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,28 +178,111 @@ def normalise_variants(text: str) -> str:
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 
 
+_TEMPLATE_PARAMETER = re.compile(r"^\s*([^\W_][\w \t-]{0,40}?)\s*=(.*)$", re.S)
+
+
+def _unexpanded_template(match: re.Match[str]) -> str:
+    """An unexpanded template pandoc left as text: an infobox-like one (named parameters) keeps its
+    filled-in values as a list of ``name：value`` lines — real text, such as the developer or the
+    licence of a program — and anything else (``{{-}}``, ``{{•}}``) goes."""
+    parameters = [_TEMPLATE_PARAMETER.match(part) for part in match.group(0)[2:-2].split("|")[1:]]
+    rows = [
+        f"- {m.group(1).strip()}：{' '.join(m.group(2).split())}" for m in parameters if m and m.group(2).strip()
+    ]
+    if sum(1 for m in parameters if m) < 2 or not rows:
+        return ""
+    return "\n\n" + "\n".join(rows) + "\n\n"
+
+
 def strip_html(text: str) -> str:
     """Drop raw HTML (keeping the text between tags), executable blocks with their content, and
-    unexpanded wiki templates such as ``{{-}}``, which pandoc could not render either."""
-    return _TEMPLATE.sub("", _HTML_TAG.sub("", _HTML_BLOCK.sub("", text)))
+    unexpanded wiki templates (see :func:`_unexpanded_template`), which pandoc could not render either."""
+    text = _HTML_TAG.sub("", _HTML_BLOCK.sub("", text))
+    while _TEMPLATE.search(text):  # nested templates, innermost first
+        text = _TEMPLATE.sub(_unexpanded_template, text)
+    return text
 
 
 _EMPTY_BOLD = re.compile(r"(?<!\*)\*{4}(?!\*)")
 
 
-def convert_inline(text: str) -> str:
-    """Pandoc-wiki Markdown → the stored dialect, for any piece of text."""
+# pandoc writes MediaWiki's <math> as \(…\) and \[…\] (GFM has no math); stored as \(…\) and $$…$$.
+_PANDOC_MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+_LINK_DESTINATION = re.compile(r"\]\((?:\\.|[^\s\\)])*")
+_MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
+
+
+def _convert_prose(text: str) -> str:
+    formulas: list[str] = []
+
+    # Link destinations escape parentheses too: …/wiki/C_\(programming_language\) is no formula.
+    destinations = [m.span() for m in _LINK_DESTINATION.finditer(text)]
+
+    def keep_formula(match: re.Match[str]) -> str:
+        inline, display = match.group(1), match.group(2)
+        tex = inline if inline is not None else display
+        if not looks_like_tex(tex) or any(start < match.start() < end for start, end in destinations):
+            return match.group(0)
+        formulas.append(f"\\({tex.strip()}\\)" if inline is not None else f"$${tex.strip()}$$")
+        return f"\ue000{len(formulas) - 1}\ue001"
+
+    text = _PANDOC_MATH.sub(keep_formula, text)
     text = _EMPTY_BOLD.sub("", strip_html(text))
     text = convert_figures(text)
     text = convert_links(text)
     text = _FOOTNOTE.sub(r"[^\1]", text)
     text = normalise_variants(text)
-    return unescape_pandoc(text).strip()
+    text = unescape_pandoc(text)
+    return _MATH_SLOT.sub(lambda m: formulas[int(m.group(1))], text) if formulas else text
 
 
-def clean_title(raw: str) -> str:
-    """A plain-text title: markup, escapes and ``-{}-`` wrappers removed, white space folded."""
-    title = re.sub(r"-\{(.*?)\}-", r"\1", raw.replace("\\-{", "-{"))
+def _code_block_lines(text: str) -> set[int]:
+    """Line numbers inside code blocks (indented or fenced, at any depth), per markdown-it."""
+    lines: set[int] = set()
+    for token in _md.parse(text):
+        if token.type in {"code_block", "fence"} and token.map:
+            lines.update(range(*token.map))
+    return lines
+
+
+def convert_inline(text: str) -> str:
+    """Pandoc-wiki Markdown → the stored dialect, for any piece of text.
+
+    Code blocks stay verbatim: pandoc shows their text as written (links and escapes included),
+    and so do we — converting a link inside one would show ``[[…]]`` markup to readers.
+    """
+    code = _code_block_lines(text) if ("    " in text or "```" in text or "~~~" in text) else set()
+    if not code:
+        return _convert_prose(text).strip()
+    lines = text.split("\n")
+    out: list[str] = []
+    start = 0
+    while start < len(lines):
+        in_code = start in code
+        stop = start
+        while stop < len(lines) and (stop in code) == in_code:
+            stop += 1
+        chunk = "\n".join(lines[start:stop])
+        # Executable blocks go even from code (harmless once escaped, but never worth storing).
+        out.append(_HTML_BLOCK.sub("", chunk) if in_code else _convert_prose(chunk))
+        start = stop
+    # Blank lines go at both ends, but not a code block's indentation.
+    return re.sub(r"^(?:[^\S\n]*\n)+", "", "\n".join(out)).rstrip()
+
+
+def _conversion_as_text(match: re.Match[str]) -> str:
+    """``-{…}-`` as plain Simplified-first text: the variant for zh-hans, or the text after a flag."""
+    content = re.sub(r"^\s*[A-Za-z]+(?:\s*;\s*[A-Za-z]+)*\s*\|", "", match.group(1))
+    variants = parse_variants(content)
+    return (variants.get(HANS) or next(iter(variants.values()))) if variants else content
+
+
+def clean_title(raw: str, keep_conversion: bool = False) -> str:
+    """A plain-text title: markup, escapes and ``-{}-`` wrappers removed (unless ``keep_conversion``:
+    a heading keeps them for the renderer), white space folded."""
+    title = raw.replace("\\-{", "-{")
+    if not keep_conversion:
+        title = re.sub(r"-\{(.*?)\}-", _conversion_as_text, title)
     title = re.sub(r"\\(.)", r"\1", title).replace("`", "").replace("*", "")
     title = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", title)
     return re.sub(r"\s+", " ", title).strip()
@@ -253,39 +350,56 @@ def _list_items(lines: list[str]) -> list[tuple[str, str]]:
     return [(key or "", " ".join(part for part in parts if part)) for key, parts in zip(keys, items)]
 
 
-def _without_wikitables(text: str) -> str:
-    """Drop paragraphs of wikitable residue (navigation boxes pandoc left as ``|- |colspan…``)."""
-    paragraphs = re.split(r"\n\s*\n", text)
-    return "\n\n".join(p for p in paragraphs if not re.search(r"(^|\s)(\{\||\|-|\|\})", p))
+# Wikitable syntax pandoc could not convert (navigation boxes, succession tables): row and table
+# markers, and cell attributes before a single "|". Only the markup goes; cell text stays.
+_TABLE_MARKER = re.compile(r"(?:(?<=\s)|^)(?:\{\||\|\}|\|-+|\|\+)(?=\s|$)[^\S\n]*", re.M)
+_CELL_ATTRIBUTES = re.compile(r"(?:(?<=\s)|^)\|?[^\S\n]*(?:[A-Za-z-]+\s*=\s*\"[^\"\n]*\"\s*)+\|(?!\|)")
 
 
-def _number_references(footnotes: list[tuple[str, str]], others: list[str]) -> list[ParsedReference]:
-    """Footnotes keep their number (the ``[^n]`` citations point at it); other reference items
-    (a bibliography under 参考文献, bulleted or numbered) are numbered on after the highest."""
+def _without_residue(text: str) -> str:
+    """Drop wikitable residue (``|- |colspan="3" style=…|``) from paragraphs that hold a table
+    marker, keeping the real text around it; GFM tables (rows that start and end with ``|``)
+    are never touched."""
+    paragraphs = re.split(r"(\n\s*\n)", text)
+    for index, paragraph in enumerate(paragraphs):
+        if index % 2 or not re.search(r"(^|\s)(\{\||\|-|\|\})", paragraph):
+            continue
+        lines = paragraph.split("\n")
+        if all(line.strip().startswith("|") and line.strip().endswith("|") for line in lines if line.strip()):
+            continue  # a GFM table: its delimiter row looks like "|---|"
+        paragraph = _CELL_ATTRIBUTES.sub(" ", _TABLE_MARKER.sub("", paragraph))
+        paragraphs[index] = "\n".join(line.rstrip() for line in paragraph.split("\n") if line.strip())
+    return "".join(paragraphs)
+
+
+def _number_references(footnotes: list[tuple[str, str]]) -> list[ParsedReference]:
+    """Footnotes keep their number (the ``[^n]`` citations point at it); a repeated number keeps
+    its first text."""
     references: list[ParsedReference] = []
     used: set[str] = set()
     for key, text in footnotes:
-        if key not in used:
+        if key and key not in used:
             used.add(key)
             references.append(ParsedReference(key=key, text=convert_inline(text)))
-    highest = max((int(k) for k in used), default=0)
-    for text in others:
-        highest += 1
-        references.append(ParsedReference(key=str(highest), text=convert_inline(text)))
     return references
 
 
-def parse_wiki_markdown(text: str, fallback_title: str) -> ParsedArticle:
+def parse_wiki_markdown(text: str, file_title: str) -> ParsedArticle:
     """Parse one pandoc-exported wiki article (see the module docstring)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
 
     glossary: list[tuple[str, str]] = []
-    for rule in _CONVERSION_RULE.findall(text):
+
+    def conversion_rule(match: re.Match[str]) -> str:
+        """``H`` and ``A`` rules become glossary terms; ``A`` also shows its text where it stands."""
+        flag, rule = match.group(1), match.group(2)
         variants = parse_variants(rule) or {}
         hans, hant = variants.get(HANS), variants.get(HANT)
         if hans and hant:
             glossary.append((hans, hant))
-    text = _CONVERSION_RULE.sub("", text)
+        return f"-{{{rule}}}-" if flag == "A" else ""
+
+    text = _CONVERSION_RULE.sub(conversion_rule, text)
 
     categories: list[str] = []
     for name in _CATEGORY.findall(text):
@@ -299,9 +413,9 @@ def parse_wiki_markdown(text: str, fallback_title: str) -> ParsedArticle:
     is_reference_heading = [conversion.to_simplified(clean_title(h)) in REFERENCE_HEADINGS for _, h, _ in parts]
 
     footnotes: list[tuple[str, str]] = []
-    others: list[str] = []
-    if has_citations or any(is_reference_heading):
-        # The trailing numbered list belongs to whatever block ends the file.
+    if has_citations:
+        # The trailing numbered list (pandoc's rendering of <references/>) belongs to whatever
+        # block ends the file; pandoc moves it to the very end, after the categories.
         if parts:
             level, heading, body = parts[-1]
             body, footnotes = _trailing_numbered_list(body)
@@ -309,27 +423,51 @@ def parse_wiki_markdown(text: str, fallback_title: str) -> ParsedArticle:
         else:
             lead, footnotes = _trailing_numbered_list(lead)
 
-    sections: list[ParsedSection] = []
-    for (level, heading, body), is_reference in zip(parts, is_reference_heading):
-        if is_reference:
-            others.extend(text for _, text in _list_items(_without_wikitables(strip_html(body)).split("\n")))
-            continue
-        sections.append(ParsedSection(level=min(max(level, 2), 4), heading=clean_title(convert_inline(heading)),
-                                      body=convert_inline(body)))
+    # Notes and references keep their own headings and order (Cite's groups): a bibliography or
+    # "external links" list stays a section of its own; the footnotes list is the article's
+    # references, shown under the heading of the section that held it when that section is
+    # otherwise empty (else under the last empty notes/references heading).
+    bodies = [convert_inline(_without_residue(body)) for _, _, body in parts]
+    home = None
+    if footnotes:
+        empty = [i for i, is_ref in enumerate(is_reference_heading) if is_ref and not bodies[i]]
+        if empty:
+            home = len(parts) - 1 if (len(parts) - 1) in empty else empty[-1]
 
-    title = ""
-    for bold in _BOLD.findall(_EMPTY_BOLD.sub("", lead)):
-        title = clean_title(bold)
-        if title:
-            break
+    sections: list[ParsedSection] = []
+    references_heading = ""
+    for index, ((level, heading, _), body) in enumerate(zip(parts, bodies)):
+        heading = clean_title(convert_inline(heading), keep_conversion=True)
+        if index == home:
+            references_heading = heading
+            continue
+        sections.append(ParsedSection(level=min(max(level, 2), 4), heading=heading, body=body))
+
     return ParsedArticle(
-        title=(title or clean_title(fallback_title))[:200],
-        lead=convert_inline(lead),
+        title=re.sub(r"\s+", " ", file_title.replace("_", " ")).strip()[:200],
+        aliases=_bold_terms(lead),
+        lead=convert_inline(_without_residue(lead)),
         sections=sections,
-        references=_number_references(footnotes, others),
+        references=_number_references(footnotes),
+        references_heading=references_heading,
         categories=categories,
         glossary=glossary,
     )
+
+
+_PLAIN_LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]|\[\^[^\]\s]+\]")
+
+
+def _bold_terms(lead: str) -> list[str]:
+    """The bold terms of the lead's first paragraph (the article's own names, by Wikipedia's
+    style): they become aliases, since the title is the file name."""
+    first = next((p for p in re.split(r"\n\s*\n", _EMPTY_BOLD.sub("", lead)) if _BOLD.search(p)), "")
+    terms = []
+    for bold in _BOLD.findall(first):
+        term = clean_title(_PLAIN_LINK.sub(lambda m: m.group(2) or m.group(1) or "", convert_inline(bold)))
+        if term and term not in terms and len(term) <= 200:
+            terms.append(term)
+    return terms[:5]
 
 
 def read_article_file(path: Path) -> ParsedArticle:
@@ -353,8 +491,8 @@ def read_article_file(path: Path) -> ParsedArticle:
             return parsed
         except (ValueError, KeyError, TypeError) as error:
             raise ImportFailure(f"broken export front matter: {error}") from error
-    parsed = parse_wiki_markdown(text, fallback_title=path.stem)
+    parsed = parse_wiki_markdown(text, file_title=path.stem)
     if not parsed.title:
-        raise ImportFailure("no title: no bold lead term and no usable file name")
+        raise ImportFailure("no title: the file name is empty")
     check_sizes(parsed)
     return parsed

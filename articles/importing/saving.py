@@ -32,12 +32,20 @@ def _both(text: str, hant: str | None, glossary: conversion.Glossary) -> tuple[s
     return conversion.to_simplified(text, glossary), conversion.to_traditional(text, glossary)
 
 
-def article_with_same_title(title: str) -> Article | None:
-    """The importer's identity rule: a file is the article whose title equals the file's title
-    in either script, so that a re-import updates it and never duplicates it."""
-    hans, hant = conversion.to_simplified(title), conversion.to_traditional(title)
-    query = Q(title_zh_hans__in={title, hans}) | Q(title_zh_hant__in={title, hant})
-    return Article.objects.filter(query).order_by("pk").first()
+def article_for_import(parsed: ParsedArticle) -> Article | None:
+    """The importer's identity rule: the article whose title, in either script, is the file's
+    title (the file name), so that a re-import updates it and never duplicates it.
+
+    Articles imported before titles came from file names carry their bold lead term as title; one
+    of those (recognisable by having no aliases yet — the importer now records every bold term)
+    is the same article when its title is this file's bold term, and is renamed on update (its
+    old slug keeps answering 301, its old title becomes an alias).
+    """
+    found = Article.objects.named(parsed.title, kinds=("title",)).order_by("pk").first()
+    if found is None and parsed.aliases:
+        found = (Article.objects.named(parsed.aliases[0], kinds=("title",))
+                 .filter(aliases__isnull=True).order_by("pk").first())
+    return found
 
 
 def _categories(names: list[str]) -> list[Category]:
@@ -69,14 +77,21 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
     Runs in one transaction: an error leaves the database as it was for this article.
     """
     with transaction.atomic():
-        article = article_with_same_title(parsed.title)
+        article = article_for_import(parsed)
         created = article is None
         if created:
             article = Article()
         glossary = conversion.Glossary(tuple(GlossaryTerm.glossary_for(article.pk).pairs) + tuple(parsed.glossary))
 
+        renamed = not created and conversion.title_key(article.title_zh_hans or "") != conversion.title_key(parsed.title)
         article.title_zh_hans, article.title_zh_hant = _both(parsed.title, parsed.title_hant, glossary)
+        if renamed and not parsed.slugs:
+            # Renamed to its file name: new slugs from the new title; the old ones answer 301.
+            article.slug_zh_hans = article.slug_zh_hant = ""
         article.lead_zh_hans, article.lead_zh_hant = _both(parsed.lead, parsed.lead_hant, glossary)
+        limit = Article._meta.get_field("references_heading").max_length
+        article.references_heading_zh_hans, article.references_heading_zh_hant = (
+            text[:limit] for text in _both(parsed.references_heading, parsed.references_heading_hant, glossary))
         if parsed.slugs:
             article.slug_zh_hans, article.slug_zh_hant = parsed.slugs
         wanted_status = parsed.status or status
@@ -89,6 +104,9 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
                 article.published_at = parse_datetime(parsed.published_at)
             article.unpublish()
         article.save()
+
+        if parsed.aliases is not None:
+            article.set_aliases(parsed.aliases)
 
         for hans, hant in parsed.glossary:
             GlossaryTerm.objects.update_or_create(article=article, hans=hans, defaults={"hant": hant})

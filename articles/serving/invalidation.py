@@ -4,7 +4,7 @@ Only article pages are cached (``middleware.py``); every other page is rendered 
 An edit shows up on:
 
 * the article itself, in both scripts, under its current and former slugs;
-* the articles that link to any of its titles, old and new (a red link turns blue, a renamed
+* the articles that link to any of its titles or aliases, old and new (a red link turns blue, a renamed
   title turns a blue link red) — one query on :class:`ArticleLink`;
 * for a category, tag or image: the articles it is on; for a glossary term: its article, or every
   article for a site-wide term (the only site-wide invalidation, and a rare edit).
@@ -25,7 +25,7 @@ from django.utils import translation
 
 from ..conversion import SCRIPTS
 from ..images.models import Image
-from ..models import (Article, ArticleSlugRedirect, Category, GlossaryTerm, Reference, Section, Tag,
+from ..models import (Article, ArticleAlias, ArticleSlugRedirect, Category, GlossaryTerm, Reference, Section, Tag,
                       TaggedArticle, field_name)
 from . import pages
 
@@ -110,6 +110,12 @@ def _glossary_changed(sender, instance: GlossaryTerm, raw: bool = False, **kwarg
         after_commit(Article.objects.values_list("pk", flat=True))
 
 
+def _alias_changed(sender, instance: ArticleAlias, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:  # links to the alias turn blue (or red) with it
+        linking = Article.objects.linking_to([instance.name]).values_list("pk", flat=True)
+        after_commit([instance.article_id, *linking])
+
+
 def _image_changed(sender, instance: Image, raw: bool = False, **kwargs: Any) -> None:
     if not raw and instance.pk:  # a new file, caption or credit shows on every article using it
         after_commit(instance.articles.values_list("pk", flat=True))
@@ -135,6 +141,7 @@ def connect_signals() -> None:
         signal.connect(_tag_changed, sender=Tag, dispatch_uid=f"pages-tag-{kind}")
         signal.connect(_tagging_changed, sender=TaggedArticle, dispatch_uid=f"pages-tagging-{kind}")
         signal.connect(_glossary_changed, sender=GlossaryTerm, dispatch_uid=f"pages-glossary-{kind}")
+        signal.connect(_alias_changed, sender=ArticleAlias, dispatch_uid=f"pages-alias-{kind}")
     # Before the delete: the image's usage rows go with it.
     for signal, kind in ((post_save, "save"), (pre_delete, "delete")):
         signal.connect(_image_changed, sender=Image, dispatch_uid=f"pages-image-{kind}")
