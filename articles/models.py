@@ -6,6 +6,8 @@ DESIGN.md ("Two scripts") to those pairs: whatever the editor typed in one scrip
 """
 from __future__ import annotations
 
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -39,6 +41,21 @@ def text_limit() -> MaxLengthValidator:
         MAX_TEXT_CHARS,
         message=_("文字太长：最多 %(limit_value)s 个字符，现在有 %(show_value)s 个。请拆分成几个章节。"),
     )
+
+
+# Publication dates a site can mean: a year-1 date typed in the admin was stored as a BC timestamp
+# that psycopg cannot read back, and every page listing articles answered 500 (issue 17).
+EARLIEST_PUBLICATION = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)
+LATEST_PUBLICATION = datetime(2100, 1, 1, tzinfo=dt_timezone.utc)
+
+
+def publication_date_in_range(value: datetime) -> None:
+    if value is not None and not EARLIEST_PUBLICATION <= value < LATEST_PUBLICATION:
+        raise ValidationError(
+            _("发布时间必须在 %(start)s 年到 %(end)s 年之间。"),
+            code="publication_date_range",
+            params={"start": EARLIEST_PUBLICATION.year, "end": LATEST_PUBLICATION.year - 1},
+        )
 
 
 def field_name(name: str, script: str) -> str:
@@ -395,7 +412,10 @@ class Article(SluggedMixin, ScriptSyncedModel):
         help_text=_("参考文献列表的标题，如“注释”；留空则为“参考文献”。"),
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("发布时间"), null=True, blank=True, validators=[publication_date_in_range],
+        help_text=_("留空则在发布时取当前时间。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     categories = models.ManyToManyField(
@@ -423,6 +443,12 @@ class Article(SluggedMixin, ScriptSyncedModel):
                 name="published_article_has_date",
                 violation_error_message=_("已发布的条目必须有发布时间。"),
             ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True)
+                | Q(published_at__gte=EARLIEST_PUBLICATION, published_at__lt=LATEST_PUBLICATION),
+                name="publication_date_in_range",
+                violation_error_message=_("发布时间超出可用范围。"),
+            ),
             models.UniqueConstraint(fields=["slug_zh_hans"], name="unique_article_slug_zh_hans"),
             models.UniqueConstraint(fields=["slug_zh_hant"], name="unique_article_slug_zh_hant"),
         ]
@@ -447,21 +473,24 @@ class Article(SluggedMixin, ScriptSyncedModel):
     def publish(self, when=None) -> None:
         """Mark published; ``published_at`` is set on first publish and kept afterwards."""
         self.status = self.Status.PUBLISHED
-        if self.published_at is None or when is not None:
-            self.published_at = when or timezone.now()
+        if when is not None:
+            self.published_at = when
+        self.date_publication()
 
     def unpublish(self) -> None:
         self.status = self.Status.DRAFT
 
-    def clean(self) -> None:
-        super().clean()
-        # Publishing without a date means "now" (runs before constraint validation in forms).
+    def date_publication(self) -> None:
+        """The rule: published with no date means published now (forms, actions, importer, scripts)."""
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
+    def clean(self) -> None:
+        super().clean()
+        self.date_publication()  # before constraint validation in forms
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.date_publication()
         old_slugs = getattr(self, "_stored_scripts", {}).get("slug")
         super().save(*args, **kwargs)
         if old_slugs:

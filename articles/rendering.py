@@ -34,6 +34,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import image as image_rule
+from markdown_it.rules_inline import link as link_rule
 
 from .cjk_emphasis import cjk_friendly
 from .conversion import HANT, title_key  # noqa: F401  (THE title normalisation; re-exported)
@@ -137,15 +139,25 @@ class RenderContext:
 # --- inline rules -------------------------------------------------------------------------------
 
 
+# Every inline rule finds its end with a pattern that stops at the next bracket or brace, so a run
+# of openers (``[[`` ×20,000, ``-{`` ×100,000 — issue 17) costs linear time, not a scan to the end
+# of the text from each one.
+_WIKILINK_SPAN = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+_VARIANT_SPAN = re.compile(r"-\{([^{}]*)\}-")
+_CITATION_SPAN = re.compile(r"\[\^([^\[\]\s]{1,50})\]")
+#: Longest link label markdown-it may look for (CommonMark allows up to 999 characters).
+MAX_LINK_LABEL = 999
+
+
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if not src.startswith("[[", pos):
         return False
-    end = src.find("]]", pos + 2)
-    if end < 0:
+    span = _WIKILINK_SPAN.match(src, pos)
+    if span is None:
         return False
-    inner = src[pos + 2 : end]
-    if not inner.strip() or "\n" in inner or "[" in inner:
+    inner, end = span.group(1), span.end() - 2
+    if not inner.strip():
         return False
     if not silent:
         inner = inner.replace("\\|", "|")  # a pipe escaped on a table row
@@ -164,13 +176,13 @@ def _variant_rule(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if not src.startswith("-{", pos):
         return False
-    end = src.find("}-", pos + 2)
-    if end < 0:
+    span = _VARIANT_SPAN.match(src, pos)
+    if span is None:
         return False
     if not silent:
         token = state.push("variant", "", 0)
-        token.content = src[pos + 2 : end]
-    state.pos = end + 2
+        token.content = span.group(1)
+    state.pos = span.end()
     return True
 
 
@@ -178,15 +190,70 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if not src.startswith("[^", pos):
         return False
-    end = src.find("]", pos + 2)
-    key = src[pos + 2 : end] if end > 0 else ""
-    if not key or any(c.isspace() for c in key) or len(key) > 50:
+    span = _CITATION_SPAN.match(src, pos)
+    if span is None:
         return False
     if not silent:
         token = state.push("citation", "", 0)
-        token.meta = {"key": key}
-    state.pos = end + 1
+        token.meta = {"key": span.group(1)}
+    state.pos = span.end()
     return True
+
+
+def _closing_brackets(state: StateInline) -> dict[int, int]:
+    """Position of the ``]`` that closes each ``[`` of the inline text (escapes honoured), computed
+    once per text: markdown-it's link rule scans to the end from every ``[`` that has none."""
+    cache = state.env.setdefault("_closing_brackets", {})
+    table = cache.get(id(state.src))
+    if table is None:
+        table, open_positions = {}, []
+        for match in re.finditer(r"\\.|[\[\]]", state.src):
+            if match.group() == "[":
+                open_positions.append(match.start())
+            elif match.group() == "]" and open_positions:
+                table[open_positions.pop()] = match.start()
+        cache[id(state.src)] = table
+    return table
+
+
+_OPENER_RUN = re.compile(r"(?:-\{){4,}|(?:!?\[\^?){4,}")
+
+
+def _inert_run_rule(state: StateInline, silent: bool) -> bool:
+    """A long run of openers that nothing closes (``[[[[…``, ``[^[^…``, ``-{-{…``) is plain text:
+    taken in one step instead of one character at a time through every inline rule."""
+    src, pos = state.src, state.pos
+    if src[pos] not in "[!-":
+        return False
+    run = _OPENER_RUN.match(src, pos)
+    if run is None:
+        return False
+    end = run.end()
+    if src[pos] == "-":
+        end -= 2  # the last -{ may open a real -{…}-: the variant rule decides
+    else:
+        closing = _closing_brackets(state)
+        if any(src[i] == "[" and i in closing for i in range(pos, end)):
+            return False
+    if not silent:
+        state.pending += src[pos:end]
+    state.pos = end
+    return True
+
+
+def _closed_label_first(rule, offset: int):
+    """markdown-it's ``link``/``image`` rule, asked only when the label's ``[`` (at ``pos + offset``)
+    is closed within :data:`MAX_LINK_LABEL` characters — otherwise it could not match anyway."""
+
+    def bounded(state: StateInline, silent: bool) -> bool:
+        start = state.pos + offset
+        if state.src.startswith("[", start):
+            close = _closing_brackets(state).get(start, -1)
+            if close < 0 or close - start > MAX_LINK_LABEL + 1:
+                return False
+        return rule(state, silent)
+
+    return bounded
 
 
 def _render_wikilink(self, tokens, idx, options, env) -> str:
@@ -305,10 +372,13 @@ def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(cjk_friendly)
+    md.inline.ruler.before("newline", "inert_run", _inert_run_rule)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("emphasis", "variant", _variant_rule)
     md.inline.ruler.before("escape", "math", math_rule)
+    md.inline.ruler.at("link", _closed_label_first(link_rule, 0))
+    md.inline.ruler.at("image", _closed_label_first(image_rule, 1))
     md.add_render_rule("math", render_math)
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("figure", _render_figure)

@@ -43,11 +43,12 @@ MAX_TERMS = 8
 SNIPPET_CHARS = 120
 
 _MARKUP = [
-    (re.compile(r"\[\[([^\]|]*)\|([^\]]*)\]\]"), r"\2"),  # [[target|label]] → label
-    (re.compile(r"\[\[([^\]]*)\]\]"), r"\1"),
-    (re.compile(r"\[\^[^\]\s]+\]"), ""),  # citations
+    # No class includes "[": a run of openers ("[[" ×20,000) costs linear time (issue 17).
+    (re.compile(r"\[\[([^\[\]|]*)\|([^\[\]]*)\]\]"), r"\2"),  # [[target|label]] → label
+    (re.compile(r"\[\[([^\[\]]*)\]\]"), r"\1"),
+    (re.compile(r"\[\^[^\[\]\s]+\]"), ""),  # citations
     (re.compile(r"-\{([^{}]*)\}-"), lambda m: _variant_text(m.group(1))),
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # Markdown links and images → their text
+    (re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)"), r"\1"),  # Markdown links and images → their text
     (re.compile(r"[*_`#>|~]+"), " "),
     (re.compile(r"\s+"), " "),
 ]
