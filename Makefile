@@ -74,7 +74,7 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/<timestamp>.tar.gz" && exit 2)
 	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py restore_content "$(FILE)" --flush
+	$(PY) manage.py restore_content "$(FILE)" --flush $(if $(FORCE),--yes,)
 
 # Render fidelity against pandoc on a folder of real articles (default ../shared/corpus/): imports
 # each file inside a rolled-back transaction, prints a table and saves fidelity.json. Needs pandoc.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from .models import Article, current_script, field_name
 from .rendering import RenderContext, render_markdown
+from .text import without_control_characters
 
 
 class RecentArticlesFeed(Feed):
@@ -25,13 +26,15 @@ class RecentArticlesFeed(Feed):
     def items(self):
         return Article.objects.published().order_by("-published_at")[:30]
 
+    # Text is cleaned of control characters on save, but rows stored before that rule may hold
+    # them, and XML 1.0 refuses them (the feed answered 500): strip them here too.
     def item_title(self, article: Article) -> str:
-        return article.title
+        return without_control_characters(article.title)
 
     def item_description(self, article: Article) -> str:
         lead = getattr(article, field_name("lead", current_script())) or ""
         html = render_markdown(lead, RenderContext(script=current_script(), links={}))
-        return Truncator(strip_tags(html)).chars(300)
+        return without_control_characters(Truncator(strip_tags(html)).chars(300))
 
     def item_pubdate(self, article: Article):
         return article.published_at

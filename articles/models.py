@@ -27,6 +27,7 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from . import conversion, search
+from .text import has_control_characters, without_control_characters
 from .conversion import HANS, HANT
 from .scripts import script_of_tag
 
@@ -56,6 +57,15 @@ def publication_date_in_range(value: datetime) -> None:
             code="publication_date_range",
             params={"start": EARLIEST_PUBLICATION.year, "end": LATEST_PUBLICATION.year - 1},
         )
+
+
+def strip_control_characters(instance: models.Model) -> None:
+    """The one input rule for text (``articles.text``): control characters are dropped on save."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and has_control_characters(value):
+                setattr(instance, field.attname, without_control_characters(value))
 
 
 def field_name(name: str, script: str) -> str:
@@ -126,6 +136,7 @@ class ScriptSyncedModel(models.Model):
         return translated_fields(type(self))
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        strip_control_characters(self)
         self.sync_scripts()
         self.fill_slugs()
         super().save(*args, **kwargs)
@@ -303,7 +314,16 @@ class Tag(TagBase):
     def display_name(self) -> str:
         return (self.name_zh_hant or self.name) if current_script() == HANT else self.name
 
+    def slugify(self, tag: str, i: int | None = None) -> str:
+        """taggit's Unicode slug; a name of punctuation only (``…``, ``,``) would get an empty slug
+        and break every URL to it (issue 17), so it gets its code points instead: ``tag-2026``."""
+        slug = super().slugify(tag)
+        if not slug:
+            slug = ("tag-" + "-".join(format(ord(ch), "x") for ch in tag if not ch.isspace()))[:90].rstrip("-")
+        return f"{slug}_{i}" if i is not None else slug
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        strip_control_characters(self)
         self.name = self.canonical(self.name)
         if not self.name_zh_hant:
             self.name_zh_hant = conversion.to_traditional(self.name)
@@ -336,9 +356,16 @@ class ScriptTaggableManager(_TaggableManager):
 NAME_KINDS = ("title", "slug", "alias")
 
 
+def published_condition(prefix: str = "") -> Q:
+    """What "published" means — published status, publication time reached — as a filter, for
+    articles (``prefix=""``) or across a relation (``prefix="articles__"``): drafts and scheduled
+    articles count nowhere a reader looks (sitemap, category counts)."""
+    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(published_condition())
 
     def linking_to(self, titles: Iterable[str]) -> "ArticleQuerySet":
         """The articles whose text links to any of ``titles`` (in either script)."""
@@ -565,6 +592,7 @@ class ArticleAlias(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        strip_control_characters(self)
         self.key = conversion.title_key(self.name)
         super().save(*args, **kwargs)
 
@@ -702,6 +730,10 @@ class GlossaryTerm(models.Model):
             models.UniqueConstraint(fields=["article", "hans"], name="unique_article_glossary_term"),
             models.CheckConstraint(condition=~Q(hans="") & ~Q(hant=""), name="glossary_term_not_empty"),
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        strip_control_characters(self)
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.hans} ⇄ {self.hant}"

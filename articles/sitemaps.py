@@ -2,7 +2,7 @@
 alternates (Django's sitemaps with ``i18n`` render each item once per language)."""
 from django.contrib.sitemaps import Sitemap
 
-from .models import Article, Category, Tag
+from .models import Article, Category, Tag, published_condition
 
 
 class ScriptSitemap(Sitemap):
@@ -35,7 +35,8 @@ class TagSitemap(ScriptSitemap):
     priority = 0.3
 
     def items(self):
-        return Tag.objects.filter(tagged_articles__isnull=False).distinct().order_by("pk")
+        # Tags of published articles only: a draft's tags must not leak (issue 17).
+        return Tag.objects.filter(published_condition("tagged_articles__content_object__")).distinct().order_by("pk")
 
 
 SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "tags": TagSitemap}

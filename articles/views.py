@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from . import scripts, search
 from .collation import sort_by_title
-from .models import Article, Category, Reference, Section, Tag, current_script, field_name
+from .models import Article, Category, Reference, Section, Tag, current_script, field_name, published_condition
 from .rendering import RenderContext, render_article, render_markdown
 from .scripts import alternates_for
 
@@ -51,7 +51,7 @@ def choose_script(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     recent = Article.objects.published().order_by("-updated_at").only(*LISTING_FIELDS)[:20]
     categories = Category.objects.filter(parent=None, hidden=False).annotate(
-        num_articles=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
+        num_articles=Count("articles", filter=published_condition("articles__"))
     )
     return render(request, "articles/home.html", {
         "recent": recent, "categories": sort_by_title(categories, "name"),

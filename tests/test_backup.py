@@ -65,3 +65,36 @@ def test_restore_refuses_a_database_with_content(tmp_path):
         call_command("restore_content", str(backup), stdout=StringIO())
     with pytest.raises(CommandError, match="no such backup"):
         call_command("restore_content", str(tmp_path / "missing.xml.gz"), stdout=StringIO())
+
+
+def test_backup_keeps_admin_history_search_and_the_hard_cases(tmp_path):
+    """Every case issue 17 found, through backup and restore: control characters, punctuation-only
+    tags, a per-article glossary term, admin log entries, revisions, and searchable first/last tokens."""
+    import reversion
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from reversion.models import Version
+
+    from tests.factories import ArticleFactory
+
+    editor = get_user_model().objects.create_superuser("editor", password="a-long-password")
+    with reversion.create_revision():
+        article = ArticleFactory(title_zh_hans="甲乙条约", lead_zh_hans="甲乙丙丁")
+    article.tags.add("…", "条约")
+    GlossaryTerm.objects.create(article=article, hans="丙丁", hant="丙丁")
+    Article.objects.filter(pk=article.pk).update(title_zh_hant="甲乙條約\x0b")  # a row from before the rule
+    Version.objects.update(object_repr="甲乙\x0b条约")
+    LogEntry.objects.log_actions(editor.pk, [article], CHANGE, change_message="改了导言")
+    assert LogEntry.objects.count() == 1
+
+    backup = tmp_path / "site.tar.gz"
+    call_command("backup_content", str(backup), stdout=StringIO())
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore_content", str(backup), stdout=StringIO())
+
+    entry = LogEntry.objects.get()
+    assert entry.change_message == "改了导言" and entry.content_type == ContentType.objects.get_for_model(Article)
+    assert Version.objects.count() == 1 and sorted(Tag.objects.values_list("name", flat=True)) == ["…", "条约"]
+    assert list(Article.objects.search("甲")) == [Article.objects.get()]  # first token of the document
+    assert list(Article.objects.search("丁")) == [Article.objects.get()]  # and the last
+    assert Article.objects.get().title_zh_hant == "甲乙條約"

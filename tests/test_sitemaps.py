@@ -17,3 +17,17 @@ def test_sitemap_is_valid_xml_with_both_scripts(client, seed_article):
     assert "http://testserver/zh-hans/articles/中苏互不侵犯条约/" in locations
     assert "http://testserver/zh-hant/articles/中蘇互不侵犯條約/" in locations
     assert root.findall("s:url/x:link[@hreflang='zh-hant']", ns)
+
+
+def test_tags_of_drafts_and_scheduled_articles_stay_out_of_the_sitemap(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import ArticleFactory
+
+    ArticleFactory(status="draft").tags.add("秘密草稿标签")
+    ArticleFactory(published_at=timezone.now() + timedelta(days=1)).tags.add("定时标签")
+    ArticleFactory().tags.add("公开标签")
+    body = unquote(client.get("/sitemap.xml").content.decode())
+    assert "公开标签" in body and "秘密草稿标签" not in body and "定时标签" not in body

@@ -175,3 +175,13 @@ class TestListingPages:
         assert hant.status_code == 301
         hant = client.get(hant["Location"]).content.decode()
         assert "標籤：條約" in hant and "南京條約" in hant
+
+
+def test_home_counts_only_articles_readers_can_open(client):
+    category = CategoryFactory(name_zh_hans="条约")
+    ArticleFactory().categories.add(category)
+    ArticleFactory(published_at=timezone.now() + timezone.timedelta(days=1)).categories.add(category)
+    ArticleFactory(status="draft").categories.add(category)
+    page = client.get(url("zh-hans", "home")).content.decode()
+    count = re.search(r">条约</a>\D*(\d+)", page)
+    assert count is not None and count.group(1) == "1"

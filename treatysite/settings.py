@@ -134,6 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# XML without control characters, for backups (articles/serializers/xml_clean.py).
+SERIALIZATION_MODULES = {"xml_clean": "articles.serializers.xml_clean"}
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6.0's default, opted into now
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -39,6 +39,7 @@ from .. import conversion
 from ..images.markup import canonical_name, figure_markup
 from ..mathml import looks_like_tex
 from ..scripts import HANS, HANT, parse_variants
+from ..text import without_control_characters
 from .export_format import is_export, parse_export
 from .parsed import ImportFailure, ParsedArticle, ParsedReference, ParsedSection, check_sizes
 
@@ -477,7 +478,7 @@ def read_article_file(path: Path) -> ParsedArticle:
     except OSError as error:
         raise ImportFailure(f"cannot read: {error.strerror or error}") from error
     try:
-        text = raw.decode("utf-8")
+        text = without_control_characters(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise ImportFailure(f"not UTF-8 text (byte {error.start}: {raw[error.start:error.start + 1]!r})") from error
     if "\x00" in text:

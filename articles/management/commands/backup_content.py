@@ -20,11 +20,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from articles.images.models import Image
 
-INCLUDED = ["auth.user", "auth.group", "taggit", "articles", "reversion"]
+INCLUDED = ["auth.user", "auth.group", "admin.logentry", "taggit", "articles", "reversion"]
 CONTENT_MEMBER = "content.xml"
 MEDIA_PREFIX = "media/"
 
@@ -49,17 +49,28 @@ class Command(BaseCommand):
         if file is None:
             file = Path(settings.BASE_DIR) / "backups" / f"{datetime.now():%Y%m%d-%H%M%S}.tar.gz"
         file.parent.mkdir(parents=True, exist_ok=True)
-        if file.name.endswith(".xml.gz"):
-            with gzip.open(file, "wt", encoding="utf-8") as out:
-                self._dump(out)
-            self.stdout.write(self.style.WARNING("Content only: image files are kept in .tar.gz backups."))
-        else:
-            self._write_archive(file)
+        # Written beside the target and renamed when complete: a failed backup leaves no file that
+        # looks like a backup (a half-written one used to stay behind).
+        partial = file.with_name(f".{file.name}.partial")
+        try:
+            if file.name.endswith(".xml.gz"):
+                with gzip.open(partial, "wt", encoding="utf-8") as out:
+                    self._dump(out)
+                self.stdout.write(self.style.WARNING("Content only: image files are kept in .tar.gz backups."))
+            else:
+                self._write_archive(partial)
+            partial.replace(file)
+        except BaseException as error:
+            partial.unlink(missing_ok=True)
+            if isinstance(error, Exception):
+                raise CommandError(f"Backup failed, nothing written: {error}") from error
+            raise
         self.stdout.write(self.style.SUCCESS(f"Backup written to {file} ({file.stat().st_size:,} bytes)"))
 
     def _dump(self, out) -> None:
         # XML keeps timestamps to the microsecond (Django's JSON encoder rounds to milliseconds).
-        call_command("dumpdata", *INCLUDED, natural_foreign=True, format="xml", stdout=out)
+        # xml_clean: stored control characters (older rows) are left out rather than failing the dump.
+        call_command("dumpdata", *INCLUDED, natural_foreign=True, format="xml_clean", stdout=out)
 
     def _write_archive(self, file: Path) -> None:
         with tarfile.open(file, "w:gz") as archive, tempfile.TemporaryFile("w+", encoding="utf-8") as content:
