@@ -101,6 +101,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # A title in either script will do (the other is converted on save); Article.clean
+        # asks for at least one.
+        for name in ("title_zh_hans", "title_zh_hant"):
+            if name in self.fields:
+                self.fields[name].required = False
         if self.instance.pk:
             self.fields["edit_token"].initial = revisions.edit_token(self.instance)
             self.fields["edit_base"].initial = revisions.shown_values(self.instance)
@@ -200,6 +205,21 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             "new": new,
             "changes": revisions.compare(old, new),
         })
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        request.glossary_formsets = [formset for formset in formsets if formset.model is GlossaryTerm]
+        return formsets, inline_instances
+
+    def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
+        # Glossary terms added in this same save apply to this save's conversion (the article and,
+        # through it, its sections), not only to the next one.
+        obj.pending_glossary = [
+            (f.cleaned_data["hans"], f.cleaned_data["hant"])
+            for formset in getattr(request, "glossary_formsets", ()) for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("hans")
+        ]
+        super().save_model(request, obj, form, change)
 
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id and request.POST.get("edit_base"):

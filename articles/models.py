@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from datetime import timezone as dt_timezone
+import unicodedata
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -66,6 +67,12 @@ def strip_control_characters(instance: models.Model) -> None:
             value = getattr(instance, field.attname)
             if isinstance(value, str) and has_control_characters(value):
                 setattr(instance, field.attname, without_control_characters(value))
+
+
+def is_visible_text(text: str) -> bool:
+    """Whether ``text`` has a character a reader can see (not only spaces, zero-width or
+    direction-control characters)."""
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Cc", "Zs", "Zl", "Zp") for ch in text)
 
 
 def field_name(name: str, script: str) -> str:
@@ -494,9 +501,6 @@ class Article(SluggedMixin, ScriptSyncedModel):
             and self.published_at <= timezone.now()
         )
 
-    def glossary(self) -> conversion.Glossary:
-        return GlossaryTerm.glossary_for(self.pk)
-
     def publish(self, when=None) -> None:
         """Mark published; ``published_at`` is set on first publish and kept afterwards."""
         self.status = self.Status.PUBLISHED
@@ -515,6 +519,21 @@ class Article(SluggedMixin, ScriptSyncedModel):
     def clean(self) -> None:
         super().clean()
         self.date_publication()  # before constraint validation in forms
+        titles = [t for t in (self.title_zh_hans, self.title_zh_hant) if t]
+        if not titles:
+            raise ValidationError({"title_zh_hans": _("请在简体或繁體中填写标题。")}, code="title_required")
+        if not any(is_visible_text(t) for t in titles):
+            raise ValidationError({"title_zh_hans": _("标题只有空白或不可见字符（零宽字符、方向控制符）。")},
+                                  code="title_invisible")
+        clash = Article.objects.named(titles, kinds=("title",)).exclude(pk=self.pk).first()
+        if clash is not None:
+            raise ValidationError({"title_zh_hans": _("已经有标题相同的条目“%(title)s”（两种文字视为同一标题）。")},
+                                  code="title_taken", params={"title": clash})
+
+    def glossary(self) -> conversion.Glossary:
+        # Terms added in the same admin save (not stored yet) count too: the admin sets them.
+        pending = tuple(getattr(self, "pending_glossary", ()))
+        return conversion.Glossary(tuple(GlossaryTerm.glossary_for(self.pk).pairs) + pending)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.date_publication()
@@ -643,6 +662,9 @@ class ArticlePart(ScriptSyncedModel):
         abstract = True
 
     def glossary(self) -> conversion.Glossary:
+        # The admin's article instance carries the glossary terms of the same save.
+        if type(self).article.is_cached(self):
+            return self.article.glossary()
         return GlossaryTerm.glossary_for(self.article_id)
 
 

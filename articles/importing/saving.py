@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import reversion
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
@@ -12,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from .. import conversion
 from ..images.usage import sync_article_images
 from ..models import Article, Category, GlossaryTerm, Reference, Section
-from .parsed import ParsedArticle
+from .parsed import ImportFailure, ParsedArticle
 
 
 
@@ -71,6 +72,18 @@ def _categories(names: list[str]) -> list[Category]:
     return result
 
 
+def validated(instance, *, exclude: tuple[str, ...] = ()) -> None:
+    """The admin form's field rules (the model's validators) applied to an imported row: front
+    matter is not trusted more than a form (issue 17: a ``javascript:`` reference URL, a slug that
+    broke pages). The file is reported as failed with the field and the reason."""
+    skipped = set(exclude) | {f.name for f in instance._meta.fields if not f.editable}
+    try:
+        instance.full_clean(exclude=skipped, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        problems = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+        raise ImportFailure(f"{instance._meta.verbose_name}: {problems}") from None
+
+
 def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResult:
     """Create or update the article and replace its sections, references and categories.
 
@@ -103,6 +116,7 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
             if parsed.published_at:
                 article.published_at = parse_datetime(parsed.published_at)
             article.unpublish()
+        validated(article, exclude=("categories", "tags") + (() if parsed.slugs else ("slug", "slug_zh_hans", "slug_zh_hant")))
         article.save()
 
         if parsed.aliases is not None:
@@ -121,6 +135,8 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
                 heading_zh_hans=heading[0][:300] or "—", heading_zh_hant=heading[1][:300] or "—",
                 body_zh_hans=body[0], body_zh_hant=body[1],
             ))
+        for section in sections:
+            validated(section, exclude=("article",))
         Section.objects.bulk_create(sections)
 
         article.references.all().delete()
@@ -131,6 +147,8 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
                 article=article, position=position, key=reference.key[:50], url=reference.url,
                 text_zh_hans=text[0], text_zh_hant=text[1],
             ))
+        for reference in references:
+            validated(reference, exclude=("article",))
         Reference.objects.bulk_create(references)
 
         categories = _categories(parsed.categories)
