@@ -26,7 +26,7 @@ from reversion.models import Version
 from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers taggit.Tag)
 from taggit.models import Tag as TaggitTag
 
-from . import revisions, scripts
+from . import editing, revisions, scripts
 from .models import Article, Category, GlossaryTerm, Reference, Section, Tag
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
@@ -105,7 +105,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
-    list_display = ("title", "state", "published_at", "updated_at", "empty_references")
+    list_display = ("title", "state", "published_at", "updated_at", "empty_references", "unreviewed")
     list_filter = ("status", "categories", "tags")
     search_fields = ("title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant")
     autocomplete_fields = ("categories",)
@@ -122,8 +122,12 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     class Media:
         # The image chooser (articles/images/admin.py serves its search results).
-        js = ("admin/js/image_chooser.js",)
-        css = {"all": ("admin/css/image_chooser.css",)}
+        js = ("admin/js/image_chooser.js", "admin/js/article_editor.js")
+        css = {"all": ("admin/css/image_chooser.css", "admin/css/article_editor.css")}
+
+    @admin.display(description=_("待审校字"), ordering="unreviewed_characters")
+    def unreviewed(self, obj: Article) -> int:
+        return obj.unreviewed_characters
 
     @admin.display(description=_("状态"), ordering="status")
     def state(self, obj: Article) -> str:
@@ -137,7 +141,24 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         return [
             path("<int:object_id>/history/compare/", self.admin_site.admin_view(self.compare_view),
                  name="articles_article_compare"),
+            path("preview/", self.admin_site.admin_view(self._with_admin(editing.preview_view)),
+                 name="articles_article_preview"),
+            path("<int:object_id>/preview/", self.admin_site.admin_view(self._with_admin(editing.preview_view)),
+                 name="articles_article_preview"),
+            path("glossary-term/", self.admin_site.admin_view(self._with_admin(editing.add_glossary_term_view)),
+                 name="articles_article_glossary_term"),
+            path("<int:object_id>/glossary-term/",
+                 self.admin_site.admin_view(self._with_admin(editing.add_glossary_term_view)),
+                 name="articles_article_glossary_term"),
+            path("titles/", self.admin_site.admin_view(self._with_admin(editing.title_suggestions_view)),
+                 name="articles_article_titles"),
         ] + super().get_urls()
+
+    def _with_admin(self, view):
+        """An editing view (articles/editing.py) called with this ModelAdmin for its permission checks."""
+        def bound(request, *args, **kwargs):
+            return view(request, self, *args, **kwargs)
+        return bound
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
         if not object_id.isdigit():  # not an article id: Django's view answers "no such object"
@@ -187,6 +208,10 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             context["preview_urls"] = {
                 scripts.LABELS[script]: url for script, url in scripts.alternates_for(obj).items()
             }
+        args = [obj.pk] if obj is not None and obj.pk else []
+        context["preview_url"] = reverse("admin:articles_article_preview", args=args)
+        context["glossary_term_url"] = reverse("admin:articles_article_glossary_term", args=args)
+        context["suggest_url"] = reverse("admin:articles_article_titles")
         if request.user.has_perm("articles.view_image"):
             context["image_chooser_url"] = reverse("admin:articles_image_chooser")
         return super().render_change_form(request, context, add, change, form_url, obj)
