@@ -26,7 +26,7 @@ from reversion.models import Version
 from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers taggit.Tag)
 from taggit.models import Tag as TaggitTag
 
-from . import editing, revisions, scripts
+from . import editing, links, revisions, scripts
 from .models import Article, Category, GlossaryTerm, Reference, Section, Tag
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
@@ -35,6 +35,8 @@ admin.site.unregister(TaggitTag)
 admin.site.site_header = _("条约百科 · 编辑后台")
 admin.site.site_title = _("条约百科编辑后台")
 admin.site.index_title = _("内容管理")
+# The front page is the editors' dashboard (articles/dashboard.py); the app list stays below it.
+admin.site.index_template = "admin/dashboard.html"
 
 
 class SectionInline(TranslationStackedInline):
@@ -150,9 +152,32 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             path("<int:object_id>/glossary-term/",
                  self.admin_site.admin_view(self._with_admin(editing.add_glossary_term_view)),
                  name="articles_article_glossary_term"),
+            path("<int:object_id>/links/", self.admin_site.admin_view(self.links_view),
+                 name="articles_article_links"),
+            path("wanted/", self.admin_site.admin_view(self.wanted_view), name="articles_article_wanted"),
             path("titles/", self.admin_site.admin_view(self._with_admin(editing.title_suggestions_view)),
                  name="articles_article_titles"),
         ] + super().get_urls()
+
+    def links_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """链入页面: every article (drafts too) whose text links to this one."""
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return TemplateResponse(request, "admin/articles/article/links.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "original": article,
+            "title": _("链入页面：%(title)s") % {"title": article},
+            "sources": links.linking_articles(article, published_only=False),
+        })
+
+    def wanted_view(self, request: HttpRequest) -> HttpResponse:
+        """Red-linked titles ranked by the number of articles linking to them, each with "create"."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(request, "admin/articles/article/links.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("待撰写的条目"),
+            "wanted_titles": links.wanted_titles(200), "can_add_article": self.has_add_permission(request),
+        })
 
     def _with_admin(self, view):
         """An editing view (articles/editing.py) called with this ModelAdmin for its permission checks."""
@@ -205,6 +230,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
+            context["links_url"] = reverse("admin:articles_article_links", args=[obj.pk])
             context["preview_urls"] = {
                 scripts.LABELS[script]: url for script, url in scripts.alternates_for(obj).items()
             }

@@ -60,3 +60,20 @@ def test_double_bracket_suggests_titles_and_inserts_in_the_fields_script(page: P
     suggestion.click()
     expect(area).to_have_value("參見[[中蘇互不侵犯條約]]")
     expect(page.locator(".preview-pane[data-script='zh-hant'] a", has_text="中蘇互不侵犯條約")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_dashboard_lists_a_change_made_by_another_editor(page: Page) -> None:
+    from tests.test_dashboard import changed_by_another_editor
+
+    changed_by_another_editor("另一位编辑", "被修改的条目")
+
+    editor = EditorFactory(password=PASSWORD)
+    log_in(page, editor.username, PASSWORD)
+    recent = page.locator("#recent-changes")
+    row = recent.locator("tr", has_text="被修改的条目").first
+    expect(row).to_contain_text("另一位编辑")
+    row.get_by_role("link", name="差异（简／繁）").click()
+    diff = page.locator("#content tr", has_text="导言（繁體）").first
+    expect(diff.locator("del")).to_have_text("二")
+    expect(diff.locator("ins")).to_have_text("三")  # 繁體 side regenerated and diffed per script
