@@ -7,8 +7,15 @@ from playwright.sync_api import Page, expect
 
 from articles.models import Article
 from tests.browser.test_editor import PASSWORD, log_in, show_script_tab
+from tests.browser.test_figures import editors_group_as_migrated
 from tests.conftest import article_url
 from tests.factories import ArticleFactory, EditorFactory
+
+
+@pytest.fixture(autouse=True)
+def _editors_group(page: Page) -> None:
+    """A transactional test before these may have flushed the migrated Editors group."""
+    editors_group_as_migrated()
 
 
 @pytest.mark.browser
