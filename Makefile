@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity
+.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity review-candidates
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ bench-search: install
 	createdb -h 127.0.0.1 -U root bench 2>/dev/null || true
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --no-input -v0
 	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_search
+
+# Regenerate the conversion review's candidate table from the installed opencc wheel's dictionaries
+# (needs Debian's opencc_dict: apt-get install -y opencc). See articles/conversion_review.py.
+review-candidates: install
+	$(PY) articles/conversion_review_data.py
 
 # Back up all content (both scripts), users, history and image files to backups/<timestamp>.tar.gz, and restore.
 backup: install

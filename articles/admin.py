@@ -27,7 +27,7 @@ from reversion.models import Version
 from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers taggit.Tag)
 from taggit.models import Tag as TaggitTag
 
-from . import revisions, scripts
+from . import editing, links, revisions, scripts
 from .conversion import title_key
 from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
 
@@ -37,6 +37,8 @@ admin.site.unregister(TaggitTag)
 admin.site.site_header = _("条约百科 · 编辑后台")
 admin.site.site_title = _("条约百科编辑后台")
 admin.site.index_title = _("内容管理")
+# The front page is the editors' dashboard (articles/dashboard.py); the app list stays below it.
+admin.site.index_template = "admin/dashboard.html"
 
 
 class ArticleAliasFormSet(BaseInlineFormSet):
@@ -135,7 +137,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
-    list_display = ("title", "state", "published_at", "updated_at", "empty_references")
+    list_display = ("title", "state", "published_at", "updated_at", "empty_references", "unreviewed")
     list_filter = ("status", "categories", "tags")
     search_fields = ("title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant")
     autocomplete_fields = ("categories",)
@@ -152,8 +154,12 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     class Media:
         # The image chooser (articles/images/admin.py serves its search results).
-        js = ("admin/js/image_chooser.js",)
-        css = {"all": ("admin/css/image_chooser.css",)}
+        js = ("admin/js/image_chooser.js", "admin/js/article_editor.js")
+        css = {"all": ("admin/css/image_chooser.css", "admin/css/article_editor.css")}
+
+    @admin.display(description=_("待审校字"), ordering="unreviewed_characters")
+    def unreviewed(self, obj: Article) -> int:
+        return obj.unreviewed_characters
 
     @admin.display(description=_("状态"), ordering="status")
     def state(self, obj: Article) -> str:
@@ -167,7 +173,47 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         return [
             path("<int:object_id>/history/compare/", self.admin_site.admin_view(self.compare_view),
                  name="articles_article_compare"),
+            path("preview/", self.admin_site.admin_view(self._with_admin(editing.preview_view)),
+                 name="articles_article_preview"),
+            path("<int:object_id>/preview/", self.admin_site.admin_view(self._with_admin(editing.preview_view)),
+                 name="articles_article_preview"),
+            path("glossary-term/", self.admin_site.admin_view(self._with_admin(editing.add_glossary_term_view)),
+                 name="articles_article_glossary_term"),
+            path("<int:object_id>/glossary-term/",
+                 self.admin_site.admin_view(self._with_admin(editing.add_glossary_term_view)),
+                 name="articles_article_glossary_term"),
+            path("<int:object_id>/links/", self.admin_site.admin_view(self.links_view),
+                 name="articles_article_links"),
+            path("wanted/", self.admin_site.admin_view(self.wanted_view), name="articles_article_wanted"),
+            path("titles/", self.admin_site.admin_view(self._with_admin(editing.title_suggestions_view)),
+                 name="articles_article_titles"),
         ] + super().get_urls()
+
+    def links_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """链入页面: every article (drafts too) whose text links to this one."""
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return TemplateResponse(request, "admin/articles/article/links.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "original": article,
+            "title": _("链入页面：%(title)s") % {"title": article},
+            "sources": links.linking_articles(article, published_only=False),
+        })
+
+    def wanted_view(self, request: HttpRequest) -> HttpResponse:
+        """Red-linked titles ranked by the number of articles linking to them, each with "create"."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(request, "admin/articles/article/links.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("待撰写的条目"),
+            "wanted_titles": links.wanted_titles(200), "can_add_article": self.has_add_permission(request),
+        })
+
+    def _with_admin(self, view):
+        """An editing view (articles/editing.py) called with this ModelAdmin for its permission checks."""
+        def bound(request, *args, **kwargs):
+            return view(request, self, *args, **kwargs)
+        return bound
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
         if not object_id.isdigit():  # not an article id: Django's view answers "no such object"
@@ -229,9 +275,14 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
+            context["links_url"] = reverse("admin:articles_article_links", args=[obj.pk])
             context["preview_urls"] = {
                 scripts.LABELS[script]: url for script, url in scripts.alternates_for(obj).items()
             }
+        args = [obj.pk] if obj is not None and obj.pk else []
+        context["preview_url"] = reverse("admin:articles_article_preview", args=args)
+        context["glossary_term_url"] = reverse("admin:articles_article_glossary_term", args=args)
+        context["suggest_url"] = reverse("admin:articles_article_titles")
         if request.user.has_perm("articles.view_image"):
             context["image_chooser_url"] = reverse("admin:articles_image_chooser")
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -126,6 +126,11 @@ def convert(text: str, script: str, glossary: Glossary = EMPTY_GLOSSARY) -> str:
     return "".join(out)
 
 
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every span :func:`convert` leaves untouched (``-{…}-``, code, URLs …)."""
+    return [match.span() for match in _PROTECTED.finditer(text)] if text else []
+
+
 def to_traditional(text: str, glossary: Glossary = EMPTY_GLOSSARY) -> str:
     return convert(text, HANT, glossary)
 

@@ -460,6 +460,8 @@ class Article(SluggedMixin, ScriptSyncedModel):
     search_lead = models.TextField(editable=False, default="")
     search_document = models.TextField(editable=False, default="")
     search_tokens = models.TextField(editable=False, default="")
+    # Characters OpenCC had to guess and no editor has reviewed yet (conversion_review.py).
+    unreviewed_characters = models.PositiveIntegerField(_("待审校字"), editable=False, default=0)
     tags = TaggableManager(
         verbose_name=_("标签"), through=TaggedArticle, manager=ScriptTaggableManager, blank=True
     )
@@ -570,6 +572,22 @@ class Article(SluggedMixin, ScriptSyncedModel):
         Article.objects.filter(pk=self.pk).update(
             **search.search_columns(self.title_zh_hans, self.title_zh_hant, texts)
         )
+
+    def count_unreviewed_characters(self) -> int:
+        """Ambiguous characters left in the title, lead, headings, bodies and references."""
+        from .conversion_review import unreviewed_count
+
+        pairs = [(self.title_zh_hans, self.title_zh_hant), (self.lead_zh_hans, self.lead_zh_hant)]
+        for part in (self.sections.values_list("heading_zh_hans", "heading_zh_hant", "body_zh_hans", "body_zh_hant")):
+            pairs += [part[:2], part[2:]]
+        pairs += list(self.references.values_list("text_zh_hans", "text_zh_hant"))
+        return unreviewed_count(pairs, self.glossary())
+
+    def rebuild_review_count(self) -> None:
+        count = self.count_unreviewed_characters()
+        if count != self.unreviewed_characters:
+            Article.objects.filter(pk=self.pk).update(unreviewed_characters=count)
+            self.unreviewed_characters = count
 
     @classmethod
     def find_by_any_name(cls, name: str) -> "Article | None":
@@ -778,6 +796,7 @@ def _rebuild_search_for_article(sender, instance: Article, raw: bool = False, **
     if not raw:
         instance.rebuild_search_document()
         instance.rebuild_links()
+        instance.rebuild_review_count()
 
 
 @receiver(post_save, sender=Section, dispatch_uid="search-save-Section")
@@ -792,6 +811,7 @@ def _rebuild_search_for_part(sender, instance: ArticlePart, raw: bool = False, *
     article = Article.objects.filter(pk=instance.article_id).first()
     if article is not None:
         article.rebuild_search_document()
+        article.rebuild_review_count()
         if sender is Section:
             article.rebuild_links()
 

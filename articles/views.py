@@ -95,6 +95,22 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@require_safe
+def what_links_here(request: HttpRequest, slug: str) -> HttpResponse:
+    """“链入页面 / 鏈入頁面”: the published articles that link to this one (in either script)."""
+    from .links import linking_articles
+
+    script = current_script()
+    visible = Article.objects.all() if can_edit(request) else Article.objects.published()
+    article = visible.filter(**{field_name("slug", script): slug}).first()
+    if article is None:
+        raise Http404("No such article")
+    sources = linking_articles(article, published_only=True).only(*LISTING_FIELDS)
+    return render(request, "articles/what_links_here.html", {
+        "article": article, "sources": sort_by_title(sources, "title"),
+    })
+
+
 def _members_page(request: HttpRequest, articles):
     """One page of a listing, sorted by title in the reader's script (pinyin order)."""
     members = sort_by_title(articles.only(*LISTING_FIELDS), "title")

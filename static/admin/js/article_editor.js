@@ -1,0 +1,169 @@
+/* The article form's editors' tools (articles/editing.py serves the data):
+   - live preview of both scripts, rendered by the server's public renderer, refreshed 400 ms after
+     the editor stops typing;
+   - conversion review: every character the converter had to guess is highlighted with the
+     alternatives; "固定此处" writes -{zh-hans:X;zh-hant:Y}- into the text, the glossary buttons add a term;
+   - typing [[ in a text area suggests article titles (either script), inserted in the field's script.
+   A static file because the CSP allows scripts from this site only; server HTML is already
+   sanitised, and titles are inserted as text. */
+function initArticleEditor() {
+  "use strict";
+  var root = document.getElementById("editor-preview");
+  var form = document.getElementById("article_form");
+  if (!root || !form) { return; }
+  var panes = root.querySelectorAll(".preview-pane");
+  var reviewList = root.querySelector(".review-list");
+  var reviewCount = root.querySelector(".review-count");
+  var timer = null, inFlight = null, pending = false;
+
+  function csrf() {
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function refresh() {
+    if (inFlight) { pending = true; return; }
+    var data = new FormData(form);
+    inFlight = fetch(root.dataset.url, {
+      method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf() }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    }).then(function (result) {
+      panes.forEach(function (pane) { pane.innerHTML = result[pane.dataset.script]; });
+      reviewList.innerHTML = result.review;
+      reviewCount.textContent = "(" + result.unreviewed + ")";
+      root.dataset.ready = "1";
+    }).catch(function () {
+      reviewCount.textContent = root.dataset.error;
+    }).finally(function () {
+      inFlight = null;
+      if (pending) { pending = false; refresh(); }
+    });
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 400);
+  }
+
+  form.addEventListener("input", function (event) {
+    if (event.target.closest("#editor-preview")) { return; }
+    schedule();
+  });
+  form.addEventListener("change", function (event) {
+    if (!event.target.closest("#editor-preview")) { schedule(); }
+  });
+
+  function fieldFor(choice) {
+    var item = choice.closest(".review-field");
+    var suffix = item.dataset.source === "zh-hant" ? "_zh_hant" : "_zh_hans";
+    return form.querySelector("[name='" + item.dataset.field + suffix + "']");
+  }
+
+  reviewList.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button) { return; }
+    var choice = button.closest(".review-choice");
+    var source = choice.closest(".review-field").dataset.source;
+    var chosen = choice.querySelector("select").value;
+    var character = choice.dataset.char;
+    if (button.classList.contains("review-pin")) {
+      var field = fieldFor(choice);
+      var offset = parseInt(choice.dataset.offset, 10);
+      if (!field || field.value.substr(offset, character.length) !== character) { refresh(); return; }
+      var markup = source === "zh-hant"
+        ? "-{zh-hans:" + chosen + ";zh-hant:" + character + "}-"
+        : "-{zh-hans:" + character + ";zh-hant:" + chosen + "}-";
+      field.value = field.value.slice(0, offset) + markup + field.value.slice(offset + character.length);
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
+    if (button.classList.contains("review-term")) {
+      var index = parseInt(choice.dataset.wordIndex, 10);
+      var target = Array.from(choice.dataset.wordTarget);
+      target[index] = chosen;
+      var body = new FormData();
+      var word = choice.dataset.wordSource;
+      body.append(source === "zh-hant" ? "hant" : "hans", word);
+      body.append(source === "zh-hant" ? "hans" : "hant", target.join(""));
+      body.append("scope", button.dataset.scope);
+      fetch(root.dataset.termUrl, {
+        method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf() }
+      }).then(function (response) { return response.json(); }).then(function (result) {
+        reviewCount.textContent = result.ok ? root.dataset.termAdded + result.term : result.error;
+      });
+    }
+  });
+
+  /* [[ title suggestions */
+  var list = document.createElement("ul");
+  list.className = "title-suggestions";
+  list.setAttribute("role", "listbox");
+  list.hidden = true;
+  document.body.appendChild(list);
+  var active = null, partial = null, suggestTimer = null;
+
+  function scriptOf(area) { return /_zh_hant$/.test(area.name) ? "zh-hant" : "zh-hans"; }
+
+  function hide() { list.hidden = true; list.textContent = ""; }
+
+  function choose(title) {
+    if (!active || !partial) { return; }
+    var end = active.selectionStart;
+    var start = end - partial.length;
+    var after = active.value.slice(end);
+    var closing = after.indexOf("]]") === 0 ? "" : "]]";
+    active.value = active.value.slice(0, start) + title + closing + after;
+    active.selectionStart = active.selectionEnd = start + title.length + 2;
+    hide();
+    active.focus();
+    active.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function suggest(area) {
+    var before = area.value.slice(0, area.selectionStart);
+    var match = /\[\[([^\[\]|\n]{1,40})$/.exec(before);
+    if (!match) { hide(); return; }
+    active = area;
+    partial = match[1];
+    var url = root.dataset.suggestUrl + "?q=" + encodeURIComponent(partial) + "&script=" + scriptOf(area);
+    fetch(url, { credentials: "same-origin" }).then(function (response) { return response.json(); })
+      .then(function (result) {
+        list.textContent = "";
+        (result.titles || []).forEach(function (title) {
+          var item = document.createElement("li");
+          item.setAttribute("role", "option");
+          item.textContent = title;
+          item.addEventListener("mousedown", function (event) { event.preventDefault(); choose(title); });
+          list.appendChild(item);
+        });
+        if (!list.children.length) { hide(); return; }
+        var box = area.getBoundingClientRect();
+        list.style.left = (window.scrollX + box.left) + "px";
+        list.style.top = (window.scrollY + box.bottom) + "px";
+        list.hidden = false;
+      });
+  }
+
+  form.addEventListener("input", function (event) {
+    var area = event.target;
+    if (area.tagName !== "TEXTAREA") { return; }
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(function () { suggest(area); }, 150);
+  });
+  form.addEventListener("keydown", function (event) {
+    if (list.hidden || event.target !== active) { return; }
+    if (event.key === "Escape") { hide(); }
+    if (event.key === "Enter" && list.firstChild) { event.preventDefault(); choose(list.firstChild.textContent); }
+  });
+  document.addEventListener("focusout", function () { setTimeout(hide, 200); });
+
+  refresh();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", initArticleEditor);
+} else {
+  initArticleEditor();
+}

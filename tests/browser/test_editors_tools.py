@@ -1,0 +1,86 @@
+"""The article form's editors' tools in Chromium: live preview of both scripts, conversion review with
+pins, and [[ title suggestions — all through the static article_editor.js under the site's CSP."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from articles.models import Article
+from tests.browser.test_editor import PASSWORD, log_in, show_script_tab
+from tests.browser.test_figures import editors_group_as_migrated
+from tests.conftest import article_url
+from tests.factories import ArticleFactory, EditorFactory
+
+
+@pytest.fixture(autouse=True)
+def _editors_group(page: Page) -> None:
+    """A transactional test before these may have flushed the migrated Editors group."""
+    editors_group_as_migrated()
+
+
+@pytest.mark.browser
+def test_editor_previews_reviews_pins_and_the_public_page_shows_the_pin(page: Page) -> None:
+    editor = EditorFactory(password=PASSWORD)
+    log_in(page, editor.username, PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    show_script_tab(page, "id_title", "zh_hans")
+    page.fill("#id_title_zh_hans", "审校测试")
+    show_script_tab(page, "id_lead", "zh_hans")
+    page.locator("#id_lead_zh_hans").press_sequentially("他的头发和干部")
+
+    hant = page.locator(".preview-pane[data-script='zh-hant']")
+    expect(hant).to_contain_text("頭髮")
+    expect(hant).to_contain_text("幹部")
+    expect(page.locator(".preview-pane[data-script='zh-hans']")).to_contain_text("他的头发和干部")
+    lead_review = page.locator(".review-field[data-field='lead']")
+    expect(lead_review.locator(".review-choice[data-char='发'] mark")).to_have_text("髮")
+    expect(lead_review.locator(".review-choice[data-char='干'] mark")).to_have_text("幹")
+
+    # Pin 干 as 乾 (a deliberate, unusual choice the converter would never make on its own).
+    choice = lead_review.locator(".review-choice[data-char='干']")
+    choice.locator("select").select_option("乾")
+    choice.locator(".review-pin").click()
+    expect(page.locator("#id_lead_zh_hans")).to_have_value("他的头发和-{zh-hans:干;zh-hant:乾}-部")
+    expect(hant).to_contain_text("乾部")
+    expect(lead_review.locator(".review-choice[data-char='干']")).to_have_count(0)
+
+    page.select_option("#id_status", "published")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    article = Article.objects.get(title_zh_hans="审校测试")
+    assert article.unreviewed_characters == 1  # 发 is still unreviewed
+    page.goto(article_url(article, "zh-hant"))
+    expect(page.locator(".lead")).to_contain_text("他的頭髮和乾部")
+
+
+@pytest.mark.browser
+def test_double_bracket_suggests_titles_and_inserts_in_the_fields_script(page: Page) -> None:
+    ArticleFactory(title_zh_hans="中苏互不侵犯条约", title_zh_hant="中蘇互不侵犯條約", status="published")
+    editor = EditorFactory(password=PASSWORD)
+    log_in(page, editor.username, PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    show_script_tab(page, "id_lead", "zh_hant")
+    area = page.locator("#id_lead_zh_hant")
+    area.press_sequentially("參見[[中苏")  # typed in Simplified, inserted in the field's script
+    suggestion = page.locator(".title-suggestions li", has_text="中蘇互不侵犯條約")
+    expect(suggestion).to_be_visible()
+    suggestion.click()
+    expect(area).to_have_value("參見[[中蘇互不侵犯條約]]")
+    expect(page.locator(".preview-pane[data-script='zh-hant'] a", has_text="中蘇互不侵犯條約")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_dashboard_lists_a_change_made_by_another_editor(page: Page) -> None:
+    from tests.test_dashboard import changed_by_another_editor
+
+    changed_by_another_editor("另一位编辑", "被修改的条目")
+
+    editor = EditorFactory(password=PASSWORD)
+    log_in(page, editor.username, PASSWORD)
+    recent = page.locator("#recent-changes")
+    row = recent.locator("tr", has_text="被修改的条目").first
+    expect(row).to_contain_text("另一位编辑")
+    row.get_by_role("link", name="差异（简／繁）").click()
+    diff = page.locator("#content tr", has_text="导言（繁體）").first
+    expect(diff.locator("del")).to_have_text("二")
+    expect(diff.locator("ins")).to_have_text("三")  # 繁體 side regenerated and diffed per script

@@ -1,0 +1,117 @@
+"""Conversion review: candidates from OpenCC's own dictionaries, pins that render, glossary terms."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import opencc
+import pytest
+
+from articles import conversion_review
+from articles.conversion import HANS, HANT, Glossary
+from articles.models import Article, GlossaryTerm, Section
+from articles.rendering import render_article
+from tests.factories import ArticleFactory
+
+OPENCC_DICT = shutil.which("opencc_dict")
+needs_opencc_dict = pytest.mark.skipif(not OPENCC_DICT, reason="Debian's opencc_dict is missing (apt-get install opencc)")
+
+
+def ambiguous(text: str, script: str) -> dict[str, tuple[str, ...]]:
+    return {p.source: p.alternatives for p in conversion_review.review(text, script) if p.ambiguous}
+
+
+def opencc_dictionary(name: str, tmp_path: Path) -> dict[str, list[str]]:
+    """One of the installed wheel's .ocd2 dictionaries, dumped as text by Debian's opencc_dict."""
+    source = Path(opencc.__file__).parent / "clib" / "share" / "opencc" / f"{name}.ocd2"
+    out = tmp_path / f"{name}.txt"
+    subprocess.run([OPENCC_DICT, "-i", str(source), "-o", str(out), "-f", "ocd2", "-t", "text"], check=True, timeout=60)
+    return {k: v.split(" ") for k, _, v in (line.partition("\t") for line in out.read_text().splitlines())}
+
+
+@needs_opencc_dict
+def test_candidates_are_opencc_dictionaries_of_the_installed_wheel(tmp_path):
+    """Read the wheel's .ocd2 files independently: the committed table must match them exactly."""
+    names = ("STCharacters", "TWVariants", "TWVariantsRev", "TSCharacters")
+    st, tw, twrev, ts = (opencc_dictionary(n, tmp_path) for n in names)
+
+    def chain(char: str, first: dict, second: dict) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(g for f in first.get(char, [char]) for g in second.get(f, [f])))
+
+    for char in st:
+        assert conversion_review.candidates(char, HANS) == chain(char, st, tw), char
+    for char in set(ts) | set(twrev):
+        assert conversion_review.candidates(char, HANT) == chain(char, twrev, ts), char
+    assert sum(len(chain(c, st, tw)) > 1 for c in st) > 200
+    assert set(st["干"]) >= {"幹", "乾", "干"} and set(st["发"]) == {"發", "髮"}
+
+
+def test_review_highlights_guessed_characters_with_chosen_form_first():
+    found = ambiguous("他的头发和干部", HANS)
+    assert found["发"][0] == "髮" and "發" in found["发"]
+    assert found["干"][0] == "幹" and {"乾", "干"} <= set(found["干"])
+    assert "头" not in found and "他" not in found
+    assert ambiguous("乾杯", HANT)["乾"][:1] in (("乾",), ("干",))  # both directions
+    assert set(ambiguous("乾杯", HANT)["乾"]) == {"干", "乾"}
+
+
+def test_review_skips_pinned_protected_and_glossary_text():
+    assert ambiguous("-{zh-hans:干;zh-hant:乾}-部 `干` https://x.org/干", HANS) == {}
+    covered = conversion_review.review("干部", HANS, Glossary((("干部", "幹部"),)))
+    assert ambiguous("干部", HANS) and not [p for p in covered if p.ambiguous]
+
+
+def test_offsets_point_at_the_source_character_in_utf16_units():
+    text = "𠀀头发"  # a character outside the BMP counts as two UTF-16 units
+    piece = next(p for p in conversion_review.review(text, HANS) if p.ambiguous)
+    assert piece.source == "发" and piece.offset == 3
+
+
+@pytest.mark.django_db
+def test_a_pin_renders_the_chosen_form_in_both_scripts():
+    pin = conversion_review.pin_markup("干", "乾", HANS)
+    assert pin == "-{zh-hans:干;zh-hant:乾}-"
+    article = ArticleFactory(lead_zh_hans=f"{pin}部", lead_zh_hant="")
+    article = Article.objects.prefetch_related("sections", "references").get(pk=article.pk)
+    assert "乾部" in render_article(article, HANT).lead_html
+    assert "干部" in render_article(article, HANS).lead_html
+    assert "-{" not in render_article(article, HANT).lead_html
+
+
+@pytest.mark.django_db
+def test_unreviewed_count_is_kept_on_save_and_drops_when_reviewed():
+    article = ArticleFactory(title_zh_hans="条目", title_zh_hant="", lead_zh_hans="头发", lead_zh_hant="")
+    article.refresh_from_db()
+    assert article.unreviewed_characters == 1  # 发 (髮/發); 条, 目 and 头 have one form each
+    expected = conversion_review.unreviewed_count([("条目", "條目"), ("头发", "頭髮")])
+    assert article.unreviewed_characters == expected
+    Section.objects.create(article=article, heading_zh_hans="干部", body_zh_hans="")
+    article.refresh_from_db()
+    assert article.unreviewed_characters == expected + 1
+    article.lead_zh_hans, article.lead_zh_hant = "头-{zh-hans:发;zh-hant:髮}-", ""
+    article.save()
+    article.refresh_from_db()
+    assert article.unreviewed_characters == expected  # the pin persisted in the text
+
+
+@pytest.mark.django_db
+def test_a_glossary_term_added_in_the_review_applies_on_the_next_save(editor_client):
+    article = ArticleFactory(lead_zh_hans="这是干部", lead_zh_hant="")
+    from django.urls import reverse
+
+    response = editor_client.post(
+        reverse("admin:articles_article_glossary_term", args=[article.pk]),
+        {"hans": "干部", "hant": "乾部", "scope": "article"},
+    )
+    assert response.status_code == 200, response.content
+    assert GlossaryTerm.objects.filter(article=article, hans="干部", hant="乾部").exists()
+    article.refresh_from_db()
+    article.lead_zh_hans, article.lead_zh_hant = "那是干部", ""
+    article.save()
+    article.refresh_from_db()
+    assert article.lead_zh_hant == "那是乾部"
+    response = editor_client.post(
+        reverse("admin:articles_article_glossary_term"), {"hans": "头发", "hant": "頭髮", "scope": "site"}
+    )
+    assert GlossaryTerm.objects.filter(article=None, hans="头发").exists()
