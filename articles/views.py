@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
@@ -92,6 +93,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "tags": sorted(article.tags.all(), key=lambda t: t.name),
     })
     response.page_cache = article.is_published and not request.user.is_authenticated
+    if not response.page_cache:  # an editor's page or a draft: never for a shared cache
+        patch_cache_control(response, private=True, no_cache=True)
     return response
 
 

@@ -260,6 +260,9 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # Seconds a rendered article page stays cached for anonymous readers; 0 turns the cache off.
 ARTICLE_CACHE_SECONDS = int(os.environ.get("ARTICLE_CACHE_SECONDS", "600"))
+# Reverse proxies to purge when a page changes (comma-separated base URLs, e.g. Varnish's
+# http://127.0.0.1:6081; deploy/varnish.vcl).
+PROXY_PURGE_URLS = env_list("PROXY_PURGE_URLS")
 # The site's own absolute URL (scheme and host, no trailing slash) for canonical and hreflang links.
 # Without it they follow the request, which is fine in development but lets one request with a
 # forged Host or X-Forwarded-Proto header poison pages cached for everyone.

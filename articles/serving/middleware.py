@@ -59,6 +59,8 @@ class CachedPageMiddleware:
         response = self.get_response(request)
         if getattr(response, "page_cache", False) and response.status_code == 200:
             response["ETag"], response["Last-Modified"] = pages.validators(response.content)
+            # A shared cache in front (deploy/varnish.vcl) may keep it too: edits purge it.
+            response["Cache-Control"] = f"public, max-age=0, s-maxage={pages.lifetime()}"
             pages.store(request.path, response, read_started)
         return response
 

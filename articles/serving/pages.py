@@ -23,6 +23,7 @@ from django.http import HttpResponse
 from django.utils.http import http_date
 
 from . import cache as resilient
+from . import proxy
 
 #: Headers of the uncached answer that a hit must not repeat (they belong to one reader).
 PER_READER_HEADERS = {"set-cookie"}
@@ -106,6 +107,7 @@ def invalidate(paths: Iterable[str]) -> None:
         _failed_paths.update(paths)
     else:
         _failed_paths.difference_update(paths)
+    proxy.purge(paths)
 
 
 def _retry_failed() -> None:
