@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -285,6 +286,7 @@ def print_report(results: dict[str, WrkResult], extras: dict[str, str], args: ar
         "a": "(a) article page, page cache warm",
         "b": "(b) article page, caches off",
         "c": "(c) same HTML as a static file (WhiteNoise)",
+        "d": "(d) same HTML from nginx (a peer, not our stack)",
     }
     print(f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency; gunicorn --workers {args.workers}; "
           f"PostgreSQL + Redis on 127.0.0.1\n")
@@ -296,6 +298,136 @@ def print_report(results: dict[str, WrkResult], extras: dict[str, str], args: ar
     print()
     for name, value in extras.items():
         print(f"- {name}: {value}")
+
+
+@contextmanager
+def nginx_serving(directory: Path, port: int) -> Iterator[None]:
+    """Debian's nginx on a loopback port with a temporary config, serving ``directory`` (a peer)."""
+    import tempfile
+
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    with tempfile.TemporaryDirectory(prefix="bench-nginx-") as tmp:
+        conf = Path(tmp) / "nginx.conf"
+        conf.write_text(f"""
+worker_processes 2; daemon off; pid {tmp}/nginx.pid; error_log {tmp}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off; client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};
+  uwsgi_temp_path {tmp}; scgi_temp_path {tmp};
+  server {{ listen 127.0.0.1:{port}; root {directory}; }}
+}}
+""")
+        process = subprocess.Popen([binary, "-c", str(conf), "-p", tmp], start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/", process, accept_any_status=True)
+            yield
+        finally:
+            stop(process)
+
+
+@contextmanager
+def bench_redis(port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """A bench-owned redis-server (never the shared one: the fault run stops it)."""
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    time.sleep(0.3)
+    try:
+        yield process
+    finally:
+        stop(process)
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], accept_any_status: bool = False) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except urllib.error.HTTPError:
+            if accept_any_status:
+                return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not come up")
+        time.sleep(0.2)
+
+
+def fault_run(env: dict[str, str], path: str, args: argparse.Namespace, redis_port: int) -> dict[str, str]:
+    """Redis stopped and started under load, one edit every 0.5 s: 5xx answers and lost edits.
+
+    The edits run in this process through the models (the rule the admin uses); an edit is
+    acknowledged when ``save()`` returns. Lost = acknowledged edits missing from the database,
+    or a page still showing an older edit after the run (a stale cache).
+    """
+    import threading
+
+    from articles.models import Article
+
+    fault_env = {**env, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
+    acknowledged: list[str] = []
+    failed_saves = 0
+    stop_editing = threading.Event()
+
+    def editor() -> None:
+        nonlocal failed_saves
+        article = Article.objects.get(slug_zh_hans=urllib.parse.unquote(path.rstrip("/").rsplit("/", 1)[1]))
+        n = 0
+        while not stop_editing.is_set():
+            n += 1
+            marker = f"故障测试第{n}次编辑"
+            article.lead_zh_hans = marker
+            try:
+                article.save()
+                acknowledged.append(marker)
+            except Exception:
+                failed_saves += 1
+            time.sleep(0.5)
+
+    with bench_redis(redis_port) as redis_process:
+        with gunicorn(fault_env, args.port + 2, args.workers) as server:
+            # This process's edits must invalidate in the bench-owned Redis too.
+            from django.conf import settings
+            from django.test.utils import override_settings
+
+            override_settings(CACHES={"default": {**settings.CACHES["default"], "LOCATION": fault_env["REDIS_URL"]}}).enable()
+            base = f"http://127.0.0.1:{args.port + 2}"
+            fetch(base + path)
+            thread = threading.Thread(target=editor, daemon=True)
+            thread.start()
+            wrk = subprocess.Popen(["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration * 3}s", base + path],
+                                   stdout=subprocess.PIPE, text=True)
+            time.sleep(args.duration)
+            stop(redis_process)
+            time.sleep(args.duration)
+            with bench_redis(redis_port):
+                out, _ = wrk.communicate(timeout=args.duration * 3 + 30)
+                stop_editing.set()
+                thread.join(10)
+                time.sleep(1.5)
+                final = fetch(base + path).decode()
+        result = parse_wrk_plain(out)
+    stored = Article.objects.get(slug_zh_hans=urllib.parse.unquote(path.rstrip("/").rsplit("/", 1)[1])).lead_zh_hans
+    lost = 0 if not acknowledged else int(stored != acknowledged[-1]) + int(acknowledged[-1] not in final)
+    return {
+        "fault run (Redis stopped then started under load)":
+            f"{result.requests:,} requests, {result.errors} errors (non-2xx/3xx or socket), "
+            f"{len(acknowledged)} edits acknowledged, {failed_saves} refused, {lost} lost or stale",
+    }
+
+
+def parse_wrk_plain(output: str) -> WrkResult:
+    """wrk without ``--latency``: requests and errors only."""
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket:
+        errors += sum(int(n) for n in socket.groups())
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return WrkResult(requests_per_s=rate, p50_ms=float("nan"), p99_ms=float("nan"), requests=requests, errors=errors)
 
 
 def main() -> int:
@@ -345,8 +477,12 @@ def main() -> int:
             results["b"] = run_wrk(other + path, args)
             results["c"] = run_wrk(other + "/static/" + STATIC_NAME, args)
             peaks.append(worker_peak_rss_mib(server.pid))
+
+        with nginx_serving(static_file.parent.parent, args.port + 3):
+            results["d"] = run_wrk(f"http://127.0.0.1:{args.port + 3}/{STATIC_NAME}", args)
     finally:
         static_file.unlink(missing_ok=True)
+    extras.update(fault_run(cached_env, path, args, redis_port=args.port + 4))
 
     extras["article page size"] = f"{len(html):,} bytes of HTML"
     extras["peak RSS of a gunicorn worker (VmHWM)"] = f"{max(peaks):.0f} MiB"
