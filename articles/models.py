@@ -6,9 +6,9 @@ DESIGN.md ("Two scripts") to those pairs: whatever the editor typed in one scrip
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from datetime import timezone as dt_timezone
-import unicodedata
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -28,9 +28,9 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from . import conversion, search
-from .text import has_control_characters, without_control_characters
 from .conversion import HANS, HANT
 from .scripts import script_of_tag
+from .text import has_control_characters, without_control_characters
 
 SLUG_MAX_LENGTH = 200
 # Generous for any real article body (the longest zh.wikipedia articles are ~150k characters),
