@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -29,6 +28,7 @@ from taggit.models import Tag as TaggitTag
 
 from . import editing, links, revisions, scripts
 from .conversion import title_key
+from .forms import ArticleAdminForm, MergeCategoriesForm
 from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
@@ -89,47 +89,6 @@ class GlossaryTermInline(admin.TabularInline):
     extra = 0
     fields = ("hans", "hant", "note")
     verbose_name_plural = _("本条目的转换词汇")
-
-
-class ArticleAdminForm(forms.ModelForm):
-    """The article form remembers which version the editor opened (optimistic concurrency)."""
-
-    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
-    edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Article
-        fields = "__all__"
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # A title in either script will do (the other is converted on save); Article.clean
-        # asks for at least one.
-        for name in ("title_zh_hans", "title_zh_hant"):
-            if name in self.fields:
-                self.fields[name].required = False
-        if self.instance.pk:
-            self.fields["edit_token"].initial = revisions.edit_token(self.instance)
-            self.fields["edit_base"].initial = revisions.shown_values(self.instance)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.instance.pk:
-            conflict = revisions.lock_and_find_conflict(self.instance.pk, cleaned.get("edit_token") or "")
-            if conflict:
-                # Keep everything the editor typed; a deliberate second save overwrites.
-                self.data = self.data.copy()
-                self.data["edit_token"] = conflict.token
-                raise ValidationError(
-                    _("“%(user)s”在 %(when)s 保存了这个条目，晚于你打开它的时间，所以这次没有保存。"
-                      "你的输入都保留在下面。请先在新窗口查看历史记录中对方的修改；确认后再次保存，将以你的内容覆盖对方的修改。"),
-                    code="edit_conflict",
-                    params={
-                        "user": conflict.changed_by or _("其他人"),
-                        "when": date_format(timezone.localtime(conflict.changed_at), "DATETIME_FORMAT"),
-                    },
-                )
-        return cleaned
 
 
 @admin.register(Article)
@@ -303,33 +262,24 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
         count = getattr(obj, "empty_reference_count", 0)
         return format_html('<span class="errornote">⚠ {}</span>', count) if count else "—"
 
-    @admin.action(description=_("发布所选条目"), permissions=("change",))
-    def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+    def _set_status(self, request: HttpRequest, queryset: QuerySet[Article], change, fields: list[str], done) -> None:
+        """One article at a time through the model (so signals invalidate pages and revisions see it)."""
         count = 0
         for article in queryset:
-            article.publish()
-            article.save(update_fields=["status", "published_at", "updated_at"])
+            change(article)
+            article.save(update_fields=fields + ["updated_at"])
             count += 1
-        self.message_user(request, ngettext("已发布 %d 个条目。", "已发布 %d 个条目。", count) % count,
-                          messages.SUCCESS)
+        self.message_user(request, done(count) % count, messages.SUCCESS)
+
+    @admin.action(description=_("发布所选条目"), permissions=("change",))
+    def publish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        self._set_status(request, queryset, Article.publish, ["status", "published_at"],
+                         lambda n: ngettext("已发布 %d 个条目。", "已发布 %d 个条目。", n))
 
     @admin.action(description=_("撤回所选条目为草稿"), permissions=("change",))
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        count = 0
-        for article in queryset:
-            article.unpublish()
-            article.save(update_fields=["status", "updated_at"])
-            count += 1
-        self.message_user(request, ngettext("已撤回 %d 个条目。", "已撤回 %d 个条目。", count) % count,
-                          messages.SUCCESS)
-
-
-class MergeCategoriesForm(forms.Form):
-    target = forms.ModelChoiceField(queryset=Category.objects.none(), label=_("合并到"))
-
-    def __init__(self, *args, sources: QuerySet[Category], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = Category.objects.exclude(pk__in=sources.values("pk"))
+        self._set_status(request, queryset, Article.unpublish, ["status"],
+                         lambda n: ngettext("已撤回 %d 个条目。", "已撤回 %d 个条目。", n))
 
 
 @admin.register(Category)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
 
 import opencc
 
@@ -137,6 +138,12 @@ def to_traditional(text: str, glossary: Glossary = EMPTY_GLOSSARY) -> str:
 
 def to_simplified(text: str, glossary: Glossary = EMPTY_GLOSSARY) -> str:
     return convert(text, HANS, glossary)
+
+
+def in_both_scripts(names: Iterable[str]) -> set[str]:
+    """Each name as written, in Simplified and in Traditional: what a lookup "by a name in either
+    script" compares against the stored columns of both scripts."""
+    return {form for name in names for form in (name, to_simplified(name), to_traditional(name))}
 
 
 def fold_to_simplified(text: str) -> str:

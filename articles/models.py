@@ -10,7 +10,8 @@ import unicodedata
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from functools import lru_cache
-from typing import Any, Iterable
+from itertools import takewhile
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,7 @@ from .conversion import HANS, HANT
 from .scripts import script_of_tag
 from .text import has_control_characters, without_control_characters
 
+T = TypeVar("T")
 SLUG_MAX_LENGTH = 200
 # Generous for any real article body (the longest zh.wikipedia articles are ~150k characters),
 # small enough that a runaway paste gets a clear validation error instead of a slow page.
@@ -186,6 +188,30 @@ class SluggedMixin:
         return tuple(name for name in translated_fields(type(self)) if name != "slug")
 
 
+def walk_up(start: T | None, parent_of: Callable[[T], T | None]) -> Iterator[T]:
+    """``start`` and its parents, upwards, until the root — or a node seen before (a cycle that
+    bad data may hold must never loop). The one walk of the category tree."""
+    seen: set[T] = set()
+    node = start
+    while node is not None and node not in seen:
+        seen.add(node)
+        yield node
+        node = parent_of(node)
+
+
+class CategoryQuerySet(models.QuerySet):
+    def named(self, names: Iterable[str] | str, kinds: Iterable[str] = ("name", "slug")) -> "CategoryQuerySet":
+        """Categories that any of ``names`` names — name or slug, in either script (one filter)."""
+        forms = conversion.in_both_scripts([names] if isinstance(names, str) else names)
+        kinds = set(kinds)
+        query = Q(pk__in=[])
+        if "name" in kinds:
+            query |= Q(name_zh_hans__in=forms) | Q(name_zh_hant__in=forms)
+        if "slug" in kinds:
+            query |= Q(slug_zh_hans__in=forms) | Q(slug_zh_hant__in=forms)
+        return self.filter(query)
+
+
 class Category(SluggedMixin, ScriptSyncedModel):
     """A node of the category tree. Articles belong to many categories."""
 
@@ -206,6 +232,8 @@ class Category(SluggedMixin, ScriptSyncedModel):
         _("隐藏"), default=False, help_text=_("隐藏分类不在条目页显示（维护用分类）。")
     )
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("分类")
         verbose_name_plural = _("分类")
@@ -225,36 +253,21 @@ class Category(SluggedMixin, ScriptSyncedModel):
 
     def ancestors(self) -> list["Category"]:
         """Parents from the root down, following ``parent`` (one query per level)."""
-        chain: list[Category] = []
-        seen = {self.pk}
-        node = self.parent
-        while node is not None and node.pk not in seen:
-            chain.append(node)
-            seen.add(node.pk)
-            node = node.parent
-        return list(reversed(chain))
+        chain = takewhile(lambda node: node.pk != self.pk, walk_up(self.parent, lambda node: node.parent))
+        return list(reversed(list(chain)))
 
     @classmethod
     def find_by_any_name(cls, name: str) -> "Category | None":
         """The category a slug or name in either script names, if any."""
-        names = {name, conversion.to_simplified(name), conversion.to_traditional(name)}
-        query = Q(slug_zh_hans__in=names) | Q(slug_zh_hant__in=names) | Q(name_zh_hans__in=names) | Q(name_zh_hant__in=names)
-        return cls.objects.filter(query).order_by("pk").first()
+        return cls.objects.named(name).order_by("pk").first()
 
     @classmethod
     def tree_paths(cls) -> dict[int, list[str]]:
         """Every category's path of names from the root, in the active script, in one query."""
         column = field_name("name", current_script())
         rows = {pk: (parent, name) for pk, parent, name in cls.objects.values_list("pk", "parent_id", column)}
-        paths: dict[int, list[str]] = {}
-        for pk in rows:
-            chain, node, seen = [], pk, set()
-            while node is not None and node in rows and node not in seen:
-                seen.add(node)
-                chain.append(rows[node][1])
-                node = rows[node][0]
-            paths[pk] = chain[::-1]
-        return paths
+        parent_of = lambda pk: rows[pk][0] if rows[pk][0] in rows else None  # noqa: E731
+        return {pk: [rows[node][1] for node in walk_up(pk, parent_of)][::-1] for pk in rows}
 
     def clean(self) -> None:
         super().clean()
@@ -264,14 +277,8 @@ class Category(SluggedMixin, ScriptSyncedModel):
             raise ValidationError({"parent": _("分类不能是自己的上级分类。")})
         # Walk up from the proposed parent; meeting this category again means a cycle.
         parents = dict(Category.objects.values_list("pk", "parent_id"))
-        node, seen = self.parent_id, set()
-        while node is not None and node not in seen:
-            if node == self.pk:
-                raise ValidationError(
-                    {"parent": _("不能把分类移到它自己的下级分类之下（会形成循环）。")}
-                )
-            seen.add(node)
-            node = parents.get(node)
+        if self.pk in walk_up(self.parent_id, parents.get):
+            raise ValidationError({"parent": _("不能把分类移到它自己的下级分类之下（会形成循环）。")})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.parent_id is not None:
@@ -419,7 +426,7 @@ class ArticleQuerySet(models.QuerySet):
         shared by URL redirects (:meth:`Article.find_by_any_name`), wikilink resolution
         (``rendering.resolve_titles``) and the importer (titles only). ``kinds`` narrows it."""
         names = [names] if isinstance(names, str) else list(names)
-        forms = {form for name in names for form in (name, conversion.to_simplified(name), conversion.to_traditional(name))}
+        forms = conversion.in_both_scripts(names)
         kinds = set(kinds)
         query = Q(pk__in=[])
         if "title" in kinds:

@@ -445,7 +445,7 @@ def parse_wiki_markdown(text: str, file_title: str) -> ParsedArticle:
         sections.append(ParsedSection(level=min(max(level, 2), 4), heading=heading, body=body))
 
     return ParsedArticle(
-        title=re.sub(r"\s+", " ", file_title.replace("_", " ")).strip()[:200],
+        title=re.sub(r"\s+", " ", file_title.replace("_", " ")).strip(),
         aliases=_bold_terms(lead),
         lead=convert_inline(_without_residue(lead)),
         sections=sections,

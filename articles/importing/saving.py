@@ -2,12 +2,12 @@
 (a re-import updates the article the file names, never duplicates it)."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from .. import conversion
@@ -54,9 +54,7 @@ def _categories(names: list[str]) -> list[Category]:
     if not names:
         return []
     wanted = [(conversion.to_simplified(n), conversion.to_traditional(n)) for n in names]
-    existing = Category.objects.filter(
-        Q(name_zh_hans__in=[h for h, _ in wanted]) | Q(name_zh_hant__in=[t for _, t in wanted])
-    )
+    existing = Category.objects.named(names, kinds=("name",))
     by_name = {}
     for category in existing:
         by_name[category.name_zh_hans] = by_name[category.name_zh_hant] = category
@@ -89,6 +87,8 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
 
     Runs in one transaction: an error leaves the database as it was for this article.
     """
+    # Field lengths are the model's: the reader (pure text) knows nothing of them.
+    parsed = dataclasses.replace(parsed, title=parsed.title[:Article._meta.get_field("title").max_length])
     with transaction.atomic():
         article = article_for_import(parsed)
         created = article is None
@@ -127,12 +127,13 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
 
         article.sections.all().delete()
         sections = []
+        heading_limit = Section._meta.get_field("heading").max_length
         for position, section in enumerate(parsed.sections, start=1):
             heading = _both(section.heading, section.heading_hant, glossary)
             body = _both(section.body, section.body_hant, glossary)
             sections.append(Section(
                 article=article, position=position, level=section.level,
-                heading_zh_hans=heading[0][:300] or "—", heading_zh_hant=heading[1][:300] or "—",
+                heading_zh_hans=heading[0][:heading_limit] or "—", heading_zh_hant=heading[1][:heading_limit] or "—",
                 body_zh_hans=body[0], body_zh_hant=body[1],
             ))
         for section in sections:
@@ -141,10 +142,11 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
 
         article.references.all().delete()
         references = []
+        key_limit = Reference._meta.get_field("key").max_length
         for position, reference in enumerate(parsed.references, start=1):
             text = _both(reference.text, reference.text_hant, glossary)
             references.append(Reference(
-                article=article, position=position, key=reference.key[:50], url=reference.url,
+                article=article, position=position, key=reference.key[:key_limit], url=reference.url,
                 text_zh_hans=text[0], text_zh_hant=text[1],
             ))
         for reference in references:
