@@ -60,7 +60,9 @@ class ThrowawayPostgres:
 
     def _as_postgres(self, *command: str, timeout: float = 60) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=timeout)
+        result = subprocess.run([*prefix, *command], capture_output=True, timeout=timeout, text=True, cwd=self.dir)
+        if result.returncode:
+            raise RuntimeError(f"{command[0]} failed: {result.stderr[-2000:]} {result.stdout[-1000:]}")
 
     def url(self, database: str = "site") -> str:
         return f"postgres://root@127.0.0.1:{self.port}/{database}"
