@@ -115,3 +115,13 @@ def test_a_glossary_term_added_in_the_review_applies_on_the_next_save(editor_cli
         reverse("admin:articles_article_glossary_term"), {"hans": "头发", "hant": "頭髮", "scope": "site"}
     )
     assert GlossaryTerm.objects.filter(article=None, hans="头发").exists()
+
+
+@pytest.mark.django_db
+def test_changelist_shows_the_unreviewed_count_per_article(editor_client):
+    from django.urls import reverse
+
+    ArticleFactory(title_zh_hans="待审", lead_zh_hans="头发和干部，里面", lead_zh_hant="")
+    page = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "待审校字" in page
+    assert '<td class="field-unreviewed">4</td>' in page  # 发, 干, 里, 面
