@@ -7,6 +7,12 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("百科内容")
 
+    def import_models(self) -> None:
+        super().import_models()
+        # The image library (articles/images/) is one concern in its own package; its models belong
+        # to this app and are registered here, so articles.models never imports it (no cycle).
+        from .images import models  # noqa: F401
+
     def ready(self) -> None:
         from . import revisions  # noqa: F401  (registers the content with reversion)
         from .serving import invalidation

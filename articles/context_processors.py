@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 
 from . import scripts
 from .conversion import SCRIPTS, other_script
-from .models import current_script
+from .scripts import current_script
 
 
 def scripts_context(request: HttpRequest) -> dict:

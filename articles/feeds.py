@@ -6,7 +6,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .models import Article, current_script, field_name
+from .models import Article, field_name
+from .scripts import current_script
 from .rendering import RenderContext, render_markdown
 from .text import without_control_characters
 

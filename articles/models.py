@@ -13,7 +13,6 @@ from functools import lru_cache
 from itertools import takewhile
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection, models
@@ -23,15 +22,15 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from . import conversion, search
 from .conversion import HANS, HANT
-from .scripts import script_of_tag
+from .scripts import current_script
 from .text import has_control_characters, without_control_characters
+from .wikilinks import wikilink_targets
 
 T = TypeVar("T")
 SLUG_MAX_LENGTH = 200
@@ -80,11 +79,6 @@ def is_visible_text(text: str) -> bool:
 def field_name(name: str, script: str) -> str:
     """The modeltranslation column for ``name`` in ``script``: title, zh-hant → title_zh_hant."""
     return f"{name}_{script.replace('-', '_')}"
-
-
-def current_script() -> str:
-    language = (get_language() or settings.LANGUAGE_CODE).lower()
-    return HANT if language.startswith("zh-hant") or script_of_tag(language) == HANT else HANS
 
 
 @lru_cache(maxsize=None)
@@ -557,7 +551,6 @@ class Article(SluggedMixin, ScriptSyncedModel):
     def rebuild_links(self) -> None:
         """Recompute :class:`ArticleLink` rows from the lead and section texts (both scripts)."""
         from .conversion import title_key
-        from .rendering import wikilink_targets
 
         texts = [self.lead_zh_hans, self.lead_zh_hant]
         for row in self.sections.values_list("body_zh_hans", "body_zh_hant"):
@@ -822,7 +815,3 @@ def _rebuild_search_for_part(sender, instance: ArticlePart, raw: bool = False, *
         if sender is Section:
             article.rebuild_links()
 
-
-# The image library lives in articles/images/ (one concern, one package); its models belong to
-# this app, so they are registered here, last, once every name above exists.
-from .images.models import Image  # noqa: E402,F401

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import nh3
 from django.urls import reverse
@@ -42,6 +41,7 @@ from .conversion import HANT, title_key  # noqa: F401  (THE title normalisation;
 from .images.markup import figure_names, is_figure_target, parse_figure
 from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, math_rule, render_math
 from .scripts import LABELS, parse_variants
+from .wikilinks import wikilink_targets
 
 # UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
 REDLINK_TITLE = _("条目尚未撰写")
@@ -52,7 +52,6 @@ _FLAGS = re.compile(r"^\s*([A-Za-z]+(?:\s*;\s*[A-Za-z]+)*)\s*\|(.*)$", re.S)
 # A GFM table row splits cells at every unescaped "|", so pipes inside [[a|b]] and -{F|…}- on
 # such a row are escaped before parsing (markdown-it unescapes "\|" inside cells).
 _PIPED_SPAN = re.compile(r"\[\[[^\[\]\n]*\]\]|-\{.*?\}-")
-_WIKILINK_TARGETS = re.compile(r"\[\[([^\[\]|\n]+)(?:\|[^\[\]\n]*)?\]\]")
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre",
@@ -393,14 +392,6 @@ _md = _build_parser()
 
 
 # --- public API ----------------------------------------------------------------------------------
-
-
-def wikilink_targets(texts: Iterable[str]) -> set[str]:
-    """Article titles the texts link to (figure links name images, not articles)."""
-    return {
-        m.group(1).strip() for text in texts if text for m in _WIKILINK_TARGETS.finditer(text)
-        if not is_figure_target(m.group(1))
-    }
 
 
 def resolve_titles(targets: set[str], script: str) -> dict[str, str]:

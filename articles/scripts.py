@@ -47,6 +47,12 @@ def script_from_accept_language(header: str) -> str | None:
     return None
 
 
+def current_script() -> str:
+    """The script of the active language (the URL's, set by LocaleMiddleware)."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).lower()
+    return HANT if language.startswith("zh-hant") or script_of_tag(language) == HANT else HANS
+
+
 def script_of_tag(tag: str) -> str | None:
     """The script a locale tag (``zh-TW``, ``zh-hant``, ``zh-cn``…) reads, None for other tags."""
     tag = tag.strip().lower()

@@ -1,7 +1,8 @@
 """django-modeltranslation registrations: each field below is stored as *_zh_hans and *_zh_hant."""
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, Category, Image, Reference, Section
+from .images.models import Image
+from .models import Article, Category, Reference, Section
 
 
 @register(Category)

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_safe
 
 from . import scripts, search
 from .collation import sort_by_title
-from .models import Article, Category, Reference, Section, Tag, current_script, field_name, published_condition
+from .models import Article, Category, Reference, Section, Tag, field_name, published_condition
 from .rendering import RenderContext, render_article, render_markdown
-from .scripts import alternates_for
+from .scripts import alternates_for, current_script
 
 PAGE_SIZE = 50
 SEARCH_PAGE_SIZE = 20

@@ -53,7 +53,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from articles.models import Article, Image
+    from articles.images.models import Image
+    from articles.models import Article
     from articles.rendering import render_article
 
     setup_test_environment()

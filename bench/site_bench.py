@@ -388,7 +388,7 @@ def fault_run(env: dict[str, str], path: str, args: argparse.Namespace, redis_po
             time.sleep(0.5)
 
     with bench_redis(redis_port) as redis_process:
-        with gunicorn(fault_env, args.port + 2, args.workers) as server:
+        with gunicorn(fault_env, args.port + 2, args.workers):
             # This process's edits must invalidate in the bench-owned Redis too.
             from django.conf import settings
             from django.test.utils import override_settings

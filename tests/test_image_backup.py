@@ -8,7 +8,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from articles.models import Article, Image
+from articles.images.models import Image
+from articles.models import Article
 from tests.conftest import image_bytes, run_import
 from tests.factories import ArticleFactory
 

@@ -10,7 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from articles.models import Article, Image
+from articles.images.models import Image
+from articles.models import Article
 from tests.conftest import CORPUS, image_bytes, run_import
 
 pytestmark = pytest.mark.django_db

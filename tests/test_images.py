@@ -17,7 +17,8 @@ from PIL import Image as PILImage
 
 from articles.images.markup import canonical_name, figure_links
 from articles.images.processing import ImageRejected
-from articles.models import Article, Image
+from articles.images.models import Image
+from articles.models import Article
 from tests.conftest import image_bytes
 from tests.factories import ArticleFactory, SectionFactory
 from tests.forms import form_data

@@ -17,7 +17,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from articles.collation import sort_by_title
-from articles.models import Article, current_script
+from articles.models import Article
+from articles.scripts import current_script
 from articles.rendering import RenderContext, render_inline
 from articles.views import alternates_for, can_edit
 

@@ -26,7 +26,7 @@ class ImportResult:
     categories: int
 
 
-def _both(text: str, hant: str | None, glossary: conversion.Glossary) -> tuple[str, str]:
+def _in_both_scripts(text: str, hant: str | None, glossary: conversion.Glossary) -> tuple[str, str]:
     """Both scripts of one value: exact ones from an export, else converted from the mixed text."""
     if hant is not None:
         return text, hant
@@ -97,14 +97,14 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
         glossary = conversion.Glossary(tuple(GlossaryTerm.glossary_for(article.pk).pairs) + tuple(parsed.glossary))
 
         renamed = not created and conversion.title_key(article.title_zh_hans or "") != conversion.title_key(parsed.title)
-        article.title_zh_hans, article.title_zh_hant = _both(parsed.title, parsed.title_hant, glossary)
+        article.title_zh_hans, article.title_zh_hant = _in_both_scripts(parsed.title, parsed.title_hant, glossary)
         if renamed and not parsed.slugs:
             # Renamed to its file name: new slugs from the new title; the old ones answer 301.
             article.slug_zh_hans = article.slug_zh_hant = ""
-        article.lead_zh_hans, article.lead_zh_hant = _both(parsed.lead, parsed.lead_hant, glossary)
+        article.lead_zh_hans, article.lead_zh_hant = _in_both_scripts(parsed.lead, parsed.lead_hant, glossary)
         limit = Article._meta.get_field("references_heading").max_length
         article.references_heading_zh_hans, article.references_heading_zh_hant = (
-            text[:limit] for text in _both(parsed.references_heading, parsed.references_heading_hant, glossary))
+            text[:limit] for text in _in_both_scripts(parsed.references_heading, parsed.references_heading_hant, glossary))
         if parsed.slugs:
             article.slug_zh_hans, article.slug_zh_hant = parsed.slugs
         wanted_status = parsed.status or status
@@ -129,8 +129,8 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
         sections = []
         heading_limit = Section._meta.get_field("heading").max_length
         for position, section in enumerate(parsed.sections, start=1):
-            heading = _both(section.heading, section.heading_hant, glossary)
-            body = _both(section.body, section.body_hant, glossary)
+            heading = _in_both_scripts(section.heading, section.heading_hant, glossary)
+            body = _in_both_scripts(section.body, section.body_hant, glossary)
             sections.append(Section(
                 article=article, position=position, level=section.level,
                 heading_zh_hans=heading[0][:heading_limit] or "—", heading_zh_hant=heading[1][:heading_limit] or "—",
@@ -144,7 +144,7 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
         references = []
         key_limit = Reference._meta.get_field("key").max_length
         for position, reference in enumerate(parsed.references, start=1):
-            text = _both(reference.text, reference.text_hant, glossary)
+            text = _in_both_scripts(reference.text, reference.text_hant, glossary)
             references.append(Reference(
                 article=article, position=position, key=reference.key[:key_limit], url=reference.url,
                 text_zh_hans=text[0], text_zh_hant=text[1],

@@ -6,7 +6,8 @@ from django.db import migrations, models
 
 def fill_links(apps, schema_editor):
     """Links of the articles that exist already (the same rule as ``Article.rebuild_links``)."""
-    from articles.rendering import title_key, wikilink_targets
+    from articles.conversion import title_key
+    from articles.wikilinks import wikilink_targets
 
     Article = apps.get_model("articles", "Article")
     Section = apps.get_model("articles", "Section")

@@ -9,7 +9,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from articles.models import Article, Image
+from articles.images.models import Image
+from articles.models import Article
 from tests.browser.test_editor import log_in
 from tests.conftest import image_bytes
 from tests.factories import ArticleFactory, EditorFactory, SectionFactory
