@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from ..conversion import HANS, HANT
 from ..models import Article, field_name
 from .parsed import ImportFailure, ParsedArticle, ParsedReference, ParsedSection
 
@@ -41,7 +42,7 @@ def _script_values(article: Article, script: str) -> dict:
 
 def article_to_markdown(article: Article) -> str:
     """One article as front matter + readable Markdown (Simplified)."""
-    hans = _script_values(article, "zh-hans")
+    hans = _script_values(article, HANS)
     meta = {
         "format": EXPORT_FORMAT,
         "status": article.status,
@@ -50,8 +51,8 @@ def article_to_markdown(article: Article) -> str:
         "tags": sorted(t.name for t in article.tags.all()),
         "glossary": [[g.hans, g.hant] for g in article.glossary_terms.all()],
         "aliases": [a.name for a in article.aliases.all()],
-        "zh-hans": hans,
-        "zh-hant": _script_values(article, "zh-hant"),
+        HANS: hans,
+        HANT: _script_values(article, HANT),
     }
     parts = [f"**{hans['title']}**", hans["lead"]]
     for section in hans["sections"]:
@@ -69,8 +70,8 @@ def parse_export(text: str) -> ParsedArticle:
     meta = json.loads(front)
     if meta.get("format") != EXPORT_FORMAT:
         raise ImportFailure(f"unknown export format {meta.get('format')!r}")
-    hans = meta["zh-hans"]
-    hant = meta["zh-hant"]
+    hans = meta[HANS]
+    hant = meta[HANT]
     return ParsedArticle(
         title=hans["title"],
         title_hant=hant["title"],
