@@ -73,6 +73,10 @@ def page(browser: Browser, live_server, django_db_serialized_rollback) -> Iterat
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(15_000)
+    # Assertions wait as long as actions: a loaded CI machine answers a debounced request late.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

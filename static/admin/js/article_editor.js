@@ -157,7 +157,11 @@ function initArticleEditor() {
     if (event.key === "Escape") { hide(); }
     if (event.key === "Enter" && list.firstChild) { event.preventDefault(); choose(list.firstChild.textContent); }
   });
-  document.addEventListener("focusout", function () { setTimeout(hide, 200); });
+  // Hide once focus has really left the text area (a focusout from the script tab that was just
+  // clicked must not hide suggestions that arrived meanwhile).
+  document.addEventListener("focusout", function () {
+    setTimeout(function () { if (document.activeElement !== active) { hide(); } }, 200);
+  });
 
   refresh();
 }
