@@ -12,6 +12,7 @@ class ArticlesConfig(AppConfig):
         # The image library (articles/images/) is one concern in its own package; its models belong
         # to this app and are registered here, so articles.models never imports it (no cycle).
         from .images import models  # noqa: F401
+        from .serving import models as serving_models  # noqa: F401  (stored renderings)
 
     def ready(self) -> None:
         from . import revisions  # noqa: F401  (registers the content with reversion)

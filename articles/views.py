@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,11 +17,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
-from . import scripts, search
+from . import article_body, scripts, search
 from .collation import sort_by_title
-from .models import Article, Category, Reference, Section, Tag, field_name, published_condition
-from .rendering import RenderContext, render_article, render_markdown
+from .models import Article, Category, Tag, field_name, published_condition
+from .rendering import RenderContext, render_markdown
 from .scripts import alternates_for, current_script
+from .serving import renderings
 
 PAGE_SIZE = 50
 SEARCH_PAGE_SIZE = 20
@@ -59,41 +60,43 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _article_queryset(request: HttpRequest):
-    visible = Article.objects.all() if can_edit(request) else Article.objects.published()
-    return visible.prefetch_related(
-        Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
-        Prefetch("references", queryset=Reference.objects.order_by("position", "pk")),
-        Prefetch("categories", queryset=Category.objects.filter(hidden=False)),
-        "tags",
-    )
-
-
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An article in the URL's script. Published pages are marked for the page cache, which
-    answers anonymous readers before this view runs (``serving/middleware.py``)."""
+    answers anonymous readers before this view runs (``serving/middleware.py``); on a miss, a
+    reader's page comes from its stored rendering (``serving/renderings.py``) when it is current."""
     script = current_script()
-    article = _article_queryset(request).filter(**{field_name("slug", script): slug}).first()
+    editor = can_edit(request)
+    stored = renderings.lookup(script, slug) if not editor and renderings.enabled() else None
+    if stored is not None and stored.current:
+        return _article_response(request, stored.page, stored.alternates,
+                                 reader_page=not request.user.is_authenticated)
+
+    visible = Article.objects.all() if editor else Article.objects.published()
+    article = article_body.with_content(visible).filter(**{field_name("slug", script): slug}).first()
     if article is None:
         # Another script's slug or title, or a former slug: 301 to the canonical URL.
         other = Article.find_by_any_name(slug)
-        if other is not None and (other.is_published or can_edit(request)):
+        if other is not None and (other.is_published or editor):
             return HttpResponsePermanentRedirect(other.get_absolute_url())
         raise Http404("No such article")
 
-    editor = can_edit(request)
-    rendered = render_article(article, script, show_editor_notes=editor)
-    response = render(request, "articles/article_detail.html", {
-        "article": article,
-        "rendered": rendered,
-        "can_edit": editor,
-        "alternates": alternates_for(article),
-        "categories": sort_by_title(article.categories.all(), "name"),
-        "tags": sorted(article.tags.all(), key=lambda t: t.name),
-    })
-    response.page_cache = article.is_published and not request.user.is_authenticated
-    if not response.page_cache:  # an editor's page or a draft: never for a shared cache
+    page = article_body.render_page(article, script, editor=editor)
+    if stored is not None:
+        renderings.store(stored.article_id, script, stored.generation, page)
+    elif not editor and renderings.enabled():
+        renderings.ensure_rows(article.pk)  # stored from the next reader's visit on
+    reader_page = article.is_published and not request.user.is_authenticated
+    return _article_response(request, page, alternates_for(article), reader_page=reader_page)
+
+
+def _article_response(request: HttpRequest, page: article_body.ArticlePage, alternates: dict[str, str], *,
+                      reader_page: bool) -> HttpResponse:
+    response = render(request, "articles/article_detail.html", {"page": page, "alternates": alternates})
+    response.page_cache = reader_page
+    if reader_page and page.valid_until is not None:  # a red link turns blue then
+        response.page_cache_until = page.valid_until
+    if not reader_page:  # an editor's page or a draft: never for a shared cache
         patch_cache_control(response, private=True, no_cache=True)
     return response
 

@@ -199,8 +199,9 @@ def test_article_query_count_does_not_grow_with_figures(client, django_assert_nu
         uploaded(f"图{i}.png", width=40 + i, height=30, fmt="PNG")
     article = ArticleFactory(lead_zh_hans="导言[[目标]]" + "".join(f"\n\n[[File:图{i}.png|说明{i}]]" for i in range(figures)))
     ArticleFactory(title_zh_hans="目标")
-    # article, sections, references, categories, tags, link targets (+ one for all images, if any)
-    with django_assert_num_queries(6 + (1 if figures else 0)):
+    # stored rendering, article, sections, references, categories, tags, link targets (+ one for all
+    # images, if any), storing the rendering
+    with django_assert_num_queries(8 + (1 if figures else 0)):
         html = client.get(article.get_absolute_url()).content.decode()
     assert html.count("<figure") == figures
 

@@ -260,6 +260,9 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # Seconds a rendered article page stays cached for anonymous readers; 0 turns the cache off.
 ARTICLE_CACHE_SECONDS = int(os.environ.get("ARTICLE_CACHE_SECONDS", "600"))
+# Readers' article pages rendered once per script and kept in the database, so a page-cache miss
+# neither parses Markdown nor converts script (articles/serving/renderings.py); 0 to compare.
+STORED_RENDERINGS = env_bool("STORED_RENDERINGS", True)
 # Reverse proxies to purge when a page changes (comma-separated base URLs, e.g. Varnish's
 # http://127.0.0.1:6081; deploy/varnish.vcl).
 PROXY_PURGE_URLS = env_list("PROXY_PURGE_URLS")

@@ -27,7 +27,7 @@ from ..conversion import SCRIPTS
 from ..images.models import Image
 from ..models import (Article, ArticleAlias, ArticleSlugRedirect, Category, GlossaryTerm, Reference, Section, Tag,
                       TaggedArticle, field_name)
-from . import pages
+from . import pages, renderings
 
 
 def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -> set[str]:
@@ -50,11 +50,16 @@ def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -
     return paths
 
 
-def after_commit(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -> None:
-    """Invalidate these articles' pages once the current transaction commits."""
-    paths = article_paths(article_ids, extra_slugs)
+def after_commit(article_ids: Iterable[int], extra_slugs: Iterable[str] = (), *, edited: Iterable[int] = ()) -> None:
+    """Invalidate these articles' pages once the current transaction commits; their stored
+    renderings are out of date from the commit on (same transaction), and the ``edited`` ones
+    among them are re-rendered right after it."""
+    ids = set(article_ids)
+    renderings.bump(ids)
+    paths = article_paths(ids, extra_slugs)
     if paths:
         transaction.on_commit(lambda: pages.invalidate(paths))
+    renderings.refresh_after_commit(set(edited) & ids)
 
 
 def _titles_and_slugs(article: Article) -> tuple[set[str], set[str]]:
@@ -78,12 +83,20 @@ def _article_changed(sender, instance: Article, raw: bool = False, **kwargs: Any
     titles |= getattr(instance, "_titles_before_save", set())
     slugs |= getattr(instance, "_slugs_before_save", set())
     linking = Article.objects.linking_to(titles).values_list("pk", flat=True)
-    after_commit({instance.pk, *linking}, slugs)
+    after_commit({instance.pk, *linking}, slugs, edited=[instance.pk])
+
+
+def _with_its_article(kwargs: dict[str, Any]) -> bool:
+    """A part deleted because its article is (``origin``: the article or a queryset of articles):
+    the article's own signal invalidates; a bump now would make rendering rows for a row about
+    to go, and fail the commit on the foreign key."""
+    origin = kwargs.get("origin")
+    return isinstance(origin, Article) or getattr(origin, "model", None) is Article
 
 
 def _part_changed(sender, instance, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        after_commit([instance.article_id])
+    if not raw and not _with_its_article(kwargs):
+        after_commit([instance.article_id], edited=[instance.article_id])
 
 
 def _category_changed(sender, instance: Category, raw: bool = False, **kwargs: Any) -> None:
@@ -97,12 +110,12 @@ def _tag_changed(sender, instance: Tag, raw: bool = False, **kwargs: Any) -> Non
 
 
 def _tagging_changed(sender, instance: TaggedArticle, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
+    if not raw and not _with_its_article(kwargs):
         after_commit([instance.content_object_id])
 
 
 def _glossary_changed(sender, instance: GlossaryTerm, raw: bool = False, **kwargs: Any) -> None:
-    if raw:
+    if raw or _with_its_article(kwargs):
         return
     if instance.article_id:
         after_commit([instance.article_id])
@@ -111,9 +124,11 @@ def _glossary_changed(sender, instance: GlossaryTerm, raw: bool = False, **kwarg
 
 
 def _alias_changed(sender, instance: ArticleAlias, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:  # links to the alias turn blue (or red) with it
-        linking = Article.objects.linking_to([instance.name]).values_list("pk", flat=True)
-        after_commit([instance.article_id, *linking])
+    if raw:
+        return
+    # Links to the alias turn blue (or red) with it, also when it goes with its article.
+    linking = set(Article.objects.linking_to([instance.name]).values_list("pk", flat=True))
+    after_commit(linking if _with_its_article(kwargs) else {instance.article_id, *linking})
 
 
 def _image_changed(sender, instance: Image, raw: bool = False, **kwargs: Any) -> None:

@@ -9,7 +9,9 @@ run on hits and misses alike. ``ETag``/``Last-Modified`` are sent with both, and
 
 What is cached: a GET or HEAD without a query string and without a session cookie (readers who
 are logged in, editors, always get a fresh page), answered 200 by a view that marked its response
-``page_cache = True`` (``views.article_detail`` for published articles).
+``page_cache = True`` (``views.article_detail`` for published articles), for
+``ARTICLE_CACHE_SECONDS`` or until ``page_cache_until`` if the view set it sooner (a red link turns
+blue at a scheduled publication). ``X-Cache: hit``/``miss`` tells which (the bench counts them).
 """
 from __future__ import annotations
 
@@ -58,10 +60,12 @@ class CachedPageMiddleware:
         read_started = time.time()
         response = self.get_response(request)
         if getattr(response, "page_cache", False) and response.status_code == 200:
+            seconds = pages.lifetime_of(response)
             response["ETag"], response["Last-Modified"] = pages.validators(response.content)
             # A shared cache in front (deploy/varnish.vcl) may keep it too: edits purge it.
-            response["Cache-Control"] = f"public, max-age=0, s-maxage={pages.lifetime()}"
-            pages.store(request.path, response, read_started)
+            response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
+            pages.store(request.path, response, read_started, seconds)
+            response["X-Cache"] = "miss"  # after storing: a hit says "hit" instead
         return response
 
     def _hit(self, request: HttpRequest, page: pages.CachedPage) -> HttpResponse:
@@ -70,6 +74,7 @@ class CachedPageMiddleware:
         else:
             response = page.response()
         response["ETag"], response["Last-Modified"] = page.etag, page.last_modified
+        response["X-Cache"] = "hit"
         # What RememberScriptMiddleware does on a miss: the next visit to / opens this script.
         script = request.path.split("/", 2)[1]
         if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != script:

@@ -20,6 +20,7 @@ from typing import Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import http_date
 
 from . import cache as resilient
@@ -49,6 +50,16 @@ def lifetime() -> int:
     return settings.ARTICLE_CACHE_SECONDS
 
 
+def lifetime_of(response: HttpResponse) -> int:
+    """Seconds to keep ``response``: the configured lifetime, or less if the view said the page
+    changes by itself sooner (``page_cache_until``)."""
+    seconds = lifetime()
+    until = getattr(response, "page_cache_until", None)
+    if until is not None:
+        seconds = max(1, min(seconds, int((until - timezone.now()).total_seconds())))
+    return seconds
+
+
 @dataclass(frozen=True)
 class CachedPage:
     content: bytes
@@ -73,9 +84,11 @@ def validators(content: bytes) -> tuple[str, str]:
     return f'"{hashlib.sha1(content).hexdigest()}"', http_date(time.time())
 
 
-def store(path: str, response: HttpResponse, read_started: float) -> None:
-    """Keep ``response`` for ``path`` unless an invalidation committed after ``read_started``."""
-    if lifetime() <= 0:
+def store(path: str, response: HttpResponse, read_started: float, seconds: int | None = None) -> None:
+    """Keep ``response`` for ``path`` (``seconds``, by default the configured lifetime) unless an
+    invalidation committed after ``read_started``."""
+    seconds = lifetime() if seconds is None else seconds
+    if seconds <= 0:
         return
     etag, last_modified = response.get("ETag"), response.get("Last-Modified")
     if not etag or not last_modified:
@@ -84,7 +97,7 @@ def store(path: str, response: HttpResponse, read_started: float) -> None:
     page = CachedPage(response.content, response.status_code, headers, etag, last_modified)
     if _invalidated_since(path, read_started):
         return
-    cache.set(page_key(path), page, lifetime())
+    cache.set(page_key(path), page, seconds)
     if _invalidated_since(path, read_started):  # an invalidation slipped in between: undo
         cache.delete(page_key(path))
 

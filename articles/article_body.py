@@ -1,0 +1,87 @@
+"""An article page's content — title, description and ``<article>`` HTML — from the models.
+
+One function renders it for both uses: live for editors (with their notes and the draft banner),
+and once per script for readers, stored by ``serving/renderings.py`` so that a page-cache miss
+neither parses Markdown nor converts script. The reader's rendering depends on nothing of the
+request (no user, host or cookie), which is what makes it safe to store and serve to everyone.
+
+Imports point one way: views and ``serving`` import this module; it imports the models and the
+renderer only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from . import scripts
+from .collation import sort_by_title
+from .models import Article, Category, Reference, Section, field_name
+from .rendering import render_article
+
+#: Characters of the lead kept in ``<meta name="description">``.
+DESCRIPTION_LENGTH = 150
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """What ``articles/article_detail.html`` shows around the site's header and footer."""
+
+    title: str
+    description: str
+    body: SafeString
+    #: When the page would render differently without any edit: the earliest scheduled
+    #: publication among the articles its red links name (``None``: not before an edit).
+    valid_until: datetime | None = None
+
+
+def with_content(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """``articles`` with what the page shows prefetched: sections, references, visible categories, tags."""
+    return articles.prefetch_related(
+        Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
+        Prefetch("references", queryset=Reference.objects.order_by("position", "pk")),
+        Prefetch("categories", queryset=Category.objects.filter(hidden=False)),
+        "tags",
+    )
+
+
+def render_page(article: Article, script: str, *, editor: bool = False) -> ArticlePage:
+    """Render ``article`` (fetched through :func:`with_content`) in ``script``.
+
+    ``editor=True`` adds the editor's notes (red links, missing images, unknown citations), the
+    edit link and the draft banner; the reader's page (``False``) is the same for every reader.
+    """
+    with translation.override(script):
+        rendered = render_article(article, script, show_editor_notes=editor)
+        body = render_to_string("includes/article_body.html", {
+            "article": article,
+            "rendered": rendered,
+            "can_edit": editor,
+            "script_html_lang": scripts.HTML_LANG[script],
+            "categories": sort_by_title(article.categories.all(), "name"),
+            "tags": sorted(article.tags.all(), key=lambda t: t.name),
+        })
+    title = rendered.display_title or getattr(article, field_name("title", script)) or ""
+    return ArticlePage(
+        title=title,
+        description=Truncator(strip_tags(rendered.lead_html)).chars(DESCRIPTION_LENGTH),
+        body=mark_safe(body),  # rendered by the template from sanitised Markdown output
+        valid_until=None if editor else _next_scheduled(rendered.redlinks),
+    )
+
+
+def _next_scheduled(redlinks) -> datetime | None:
+    """The earliest future publication among the articles these red links name: at that moment
+    the link turns blue without an edit, so a stored page is good until then."""
+    if not redlinks:
+        return None
+    moments = (Article.objects.named(set(redlinks))
+               .filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+               .values_list("published_at", flat=True))
+    return min(moments, default=None)
