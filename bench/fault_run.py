@@ -41,7 +41,10 @@ committed, ``refused N t error`` when it raised. Afterwards:
 * lost = acknowledged markers missing from the lead stored in the database — must be 0;
 * "in doubt" = refused edits whose marker is stored anyway (the commit reached the database but
   its answer did not reach us) — allowed, reported;
-* stale = the page served ~2 s after the run does not show the last acknowledged marker.
+* stale = the page served ~2 s after the run does not show the last acknowledged marker;
+* stale reads, per phase: a reader thread fetches the article page every 0.25 s; a probe is stale
+  when it shows an older edit than one acknowledged more than 0.05 s before it asked (the
+  invalidation runs on commit, before the save returns, so a fresh page is due at once).
 
 Every process (gunicorn and its workers, wrk, the editor, redis-server, postgres) is stopped on
 the way out, also on errors and Ctrl-C (SIGTERM is turned into SystemExit by ``main``).
@@ -417,6 +420,49 @@ class Phase:
     events: list[str] = field(default_factory=list)
 
 
+class Prober:
+    """A reader fetching the article page every 0.25 s: which edit it shows, and when it asked."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.probes: list[tuple[float, int, int]] = []  # (asked at, status, newest marker shown or 0)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            asked = time.time()
+            try:
+                status, page = fetch(self.url)
+            except OSError:
+                status, page = 0, ""
+            shown = max((int(n) for n in MARKER.findall(page)), default=0)
+            self.probes.append((asked, status, shown))
+            self._stop.wait(0.25)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(15)
+
+
+def staleness(probes: list[tuple[float, int, int]], acknowledged: list[tuple[int, float]], start: float,
+              end: float, slack: float = 0.05) -> tuple[int, int, float]:
+    """Probes asked in [start, end) that answered 200, how many showed an older edit than one
+    acknowledged more than ``slack`` s before they asked, and the longest such delay."""
+    answered = stale = 0
+    longest = 0.0
+    for asked, status, shown in probes:
+        if not start <= asked < end or status != 200:
+            continue
+        answered += 1
+        missing = [t for n, t in acknowledged if n > shown and t < asked - slack]
+        if missing:
+            stale += 1
+            longest = max(longest, asked - min(missing))
+    return answered, stale, longest
+
+
 def run_phase(phase: Phase, base: str, article_path: str, args: argparse.Namespace, script: Path,
               during: Callable[[Phase], None] | None = None) -> None:
     """Both wrk runs for ``phase.seconds``; ``during`` (a fault) runs in this thread meanwhile."""
@@ -526,6 +572,8 @@ def fault_run(args: argparse.Namespace, port: int) -> dict[str, str]:
             phase.events.append(f"started at +{up - phase.started:.1f} s (down {up - down:.1f} s)")
 
         editor.go()
+        prober = Prober(base + path)
+        stack.callback(prober.stop)
         run_phase(phases[0], base, path, args, script)
         run_phase(phases[1], base, path, args, script, during=stop_redis)
         redis.start()
@@ -533,6 +581,7 @@ def fault_run(args: argparse.Namespace, port: int) -> dict[str, str]:
         run_phase(phases[2], base, path, args, script)
         run_phase(phases[3], base, path, args, script, during=restart_postgres)
         run_phase(phases[4], base, path, args, script)
+        prober.stop()
         editor.finish()
         time.sleep(2)  # the page served after the run
         final_status, final_page = fetch(base + path)
@@ -552,11 +601,11 @@ def fault_run(args: argparse.Namespace, port: int) -> dict[str, str]:
                 ensure_ascii=False))
     run_seconds = time.monotonic() - run_started
 
-    return report(phases, editor, final_status, final_page, access, problems, warnings, args, port,
+    return report(phases, editor, prober, final_status, final_page, access, problems, warnings, args, port,
                   setup_seconds, run_seconds)
 
 
-def report(phases: list[Phase], editor: Editor, final_status: int, final_page: str, access: dict[str, list[str]],
+def report(phases: list[Phase], editor: Editor, prober: Prober, final_status: int, final_page: str, access: dict[str, list[str]],
            problems: list[str], warnings: Counter, args: argparse.Namespace, port: int, setup_seconds: float,
            run_seconds: float) -> dict[str, str]:
     lines: dict[str, str] = {}
@@ -581,6 +630,10 @@ def report(phases: list[Phase], editor: Editor, final_status: int, final_page: s
         text = (f"{rates}; article page: {phase.article.describe()}; {HOME}: {phase.home.describe()}; "
                 f"edits {acked} acknowledged, {refused} refused, "
                 + (f"{lost_here} lost" if editor.final_lead is not None else "lost unknown"))
+        end = phases[index + 1].started if index + 1 < len(phases) else phase.ended
+        answered, stale_reads, longest = staleness(prober.probes, editor.acknowledged, phase.started, end)
+        text += (f"; reader probes {answered}, {stale_reads} stale"
+                 + (f" (an acknowledged edit missing for up to {longest:.1f} s)" if stale_reads else ""))
         if phase.events:
             text += "; " + ", ".join(phase.events)
         if phase.label in access:
