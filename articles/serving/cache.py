@@ -5,9 +5,8 @@ article page and every editor's save into a 500 (issues 13 and 17). Here every o
 fails counts as a miss (or a no-op for writes), one warning is logged per outage, and for a few
 seconds after a failure Redis is not asked at all (no connect timeout per request) — except by an
 edit's invalidation, which asks at once (:func:`recheck`): a page invalidated late is served stale
-by every other process. When Redis
-answers again, callbacks registered with :func:`on_recovery` run — invalidations that could not
-be sent while it was down are sent then.
+by every other process. When Redis answers again, callbacks registered with :func:`on_recovery`
+run — invalidations that could not be sent while it was down are sent then.
 
 It also keeps one ``redis.Redis`` client per connection pool instead of building one per call
 (Django's client does; 71 µs of a 180 µs cache hit, see ``shared/notes/serving-profile.md``).
