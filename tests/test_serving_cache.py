@@ -72,3 +72,24 @@ def test_an_invalidation_missed_while_redis_was_away_is_sent_when_it_returns(cli
     assert resilient.is_down()
     time.sleep(2.7)
     assert "暂停期间的修改" in client.get(url).content.decode()  # not the page cached before the edit
+
+
+def test_an_edit_saved_during_the_back_off_invalidates_at_once_once_redis_answers(client, seed_article, redis,
+                                                                                  monkeypatch,
+                                                                                  django_capture_on_commit_callbacks):
+    """Found by bench/fault_run.py's reasoning: a process that saw Redis fail skipped its invalidations
+    for the whole back-off (5 s) even after Redis answered again — while the other gunicorn workers,
+    which never saw the failure, kept serving the page cached before the edit (and longer, up to the
+    page's lifetime, if that process served nothing more)."""
+    monkeypatch.setattr(resilient, "RETRY_AFTER_SECONDS", 60.0)
+    url = article_url(seed_article, "zh-hans")
+    client.get(url)
+    key = cache.make_key(pages.page_key(unquote(url)))
+    raw = cache._cache.get_client(write=True)  # what another worker reads, past this process's back-off
+    assert raw.exists(key)
+    resilient._failed(ConnectionError("one timeout"))  # this process alone saw Redis fail, just now
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_article.lead_zh_hans = "退避期间的修改"
+        seed_article.save()
+    assert not raw.exists(key), "the page cached before the edit is still served by the other workers"
+    assert not resilient.is_down()

@@ -110,6 +110,9 @@ def _invalidated_since(path: str, moment: float) -> bool:
 def invalidate(paths: Iterable[str]) -> None:
     """Mark and delete the pages of ``paths`` (call after the commit). Paths that cannot be
     invalidated because the cache is down are retried when it returns."""
+    recheck = getattr(cache, "recheck", None)  # ResilientRedisCache: not skipped for the back-off
+    if recheck is not None:
+        recheck()  # Redis back: runs the retry of _failed_paths first (_retry_failed)
     paths = set(paths) | _failed_paths
     if not paths:
         return
