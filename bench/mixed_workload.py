@@ -579,7 +579,7 @@ def miss_analysis(counts: ReadCounts, before: set[str] | None, after: set[str] |
     rest = counts.misses - first - re_rendered
     return (f"{len(before):,} pages cached when the measured run began; misses: ≈{first:,} first requests of "
             f"never-cached pages (cold tail), ≈{re_rendered:,} invalidated pages re-rendered, "
-            f"{rest:,} other (the same page missed by several readers at once, TTL)")
+            f"≈{max(rest, 0):,} other (several readers missing one page at once, TTL; the split is an estimate)")
 
 
 @contextmanager
