@@ -86,6 +86,24 @@ class TestTargetedInvalidation:
         with django_assert_num_queries(0):
             assert "乙的正文" in client.get(article_url(b, "zh-hans")).content.decode()
 
+    def test_a_text_edit_leaves_linking_pages_cached_and_a_rename_does_not(self, client, committed,
+                                                                            django_assert_num_queries):
+        target = ArticleFactory(title_zh_hans="甲条约")
+        linking = ArticleFactory(title_zh_hans="乙条约", lead_zh_hans="参见[[甲条约]]。")
+        client.get(article_url(linking, "zh-hans"))
+        with committed():
+            target = Article.objects.get(pk=target.pk)
+            target.lead_zh_hans = "甲的新正文"  # the link on 乙 looks the same
+            target.save()
+        with django_assert_num_queries(0):
+            assert article_url(target, "zh-hans") in client.get(article_url(linking, "zh-hans")).content.decode()
+        with committed():
+            target = Article.objects.get(pk=target.pk)
+            target.title_zh_hans = target.title_zh_hant = "甲条约（1945年）"
+            target.save()
+        page = client.get(article_url(linking, "zh-hans")).content.decode()
+        assert article_url(target, "zh-hans") in page  # the link follows the rename (the old slug redirects)
+
     def test_a_new_title_turns_a_linking_page_red_to_blue(self, client, committed):
         linking = ArticleFactory(title_zh_hans="乙条约", lead_zh_hans="参见[[甲条约]]。")
         page = client.get(article_url(linking, "zh-hant")).content.decode()

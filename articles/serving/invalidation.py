@@ -69,10 +69,24 @@ def _titles_and_slugs(article: Article) -> tuple[set[str], set[str]]:
     return titles, slugs
 
 
+def _shown_on_linking_pages(titles: set[str], slugs: set[str], visible: bool) -> tuple:
+    return frozenset(titles), frozenset(slugs), visible
+
+
 def _remember_before_save(sender, instance: Article, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        # Before the save rule runs: the titles and slugs the pages were cached under.
-        instance._titles_before_save, instance._slugs_before_save = _titles_and_slugs(instance)
+    if raw:
+        return
+    # Before the save rule runs: the titles and slugs the pages were cached under.
+    instance._titles_before_save, instance._slugs_before_save = _titles_and_slugs(instance)
+    # What a page linking here shows of it: the link's target and its colour (one query).
+    instance._linked_as_before = None
+    stored = getattr(instance, "_stored_scripts", {})
+    if instance.pk and "title" in stored and "slug" in stored:
+        row = Article.objects.filter(pk=instance.pk).values_list("status", "published_at").first()
+        if row is not None:
+            instance._linked_as_before = _shown_on_linking_pages(
+                {t for t in stored["title"] if t}, {s for s in stored["slug"] if s},
+                Article(status=row[0], published_at=row[1]).is_published)
 
 
 def _article_changed(sender, instance: Article, raw: bool = False, **kwargs: Any) -> None:
@@ -82,6 +96,14 @@ def _article_changed(sender, instance: Article, raw: bool = False, **kwargs: Any
     slugs |= {s for s in (instance.slug_zh_hans, instance.slug_zh_hant) if s}  # a deleted article's too
     titles |= getattr(instance, "_titles_before_save", set())
     slugs |= getattr(instance, "_slugs_before_save", set())
+    linked_as = _shown_on_linking_pages(
+        {t for t in (instance.title_zh_hans, instance.title_zh_hant) if t},
+        {s for s in (instance.slug_zh_hans, instance.slug_zh_hant) if s}, instance.is_published)
+    if kwargs.get("signal") is post_save and getattr(instance, "_linked_as_before", None) == linked_as:
+        # Only its text changed: a page linking here shows the same link (issue 13's mixed
+        # workload: a lead edit used to invalidate ~6 linking pages for nothing).
+        after_commit({instance.pk}, slugs, edited=[instance.pk])
+        return
     linking = Article.objects.linking_to(titles).values_list("pk", flat=True)
     after_commit({instance.pk, *linking}, slugs, edited=[instance.pk])
 
