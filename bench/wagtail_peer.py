@@ -300,8 +300,10 @@ def recreate_database(database_url: str) -> None:
     if not name:
         raise ValueError(f"no database name in {database_url!r}")
     common = ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "root"]
-    subprocess.run(["dropdb", *common, "--if-exists", name], check=True, timeout=60)
-    subprocess.run(["createdb", *common, name], check=True, timeout=60)
+    for command in (["dropdb", *common, "--if-exists", name], ["createdb", *common, name]):
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        if done.returncode != 0:  # e.g. a leftover server still connected to it
+            raise RuntimeError(f"wagtail_peer: `{' '.join(command)}` failed: {done.stderr.strip()}")
 
 
 def manage(python: Path, project: Path, *command: str) -> str:
@@ -412,7 +414,7 @@ def wagtail_server(html: bytes, port: int, workers: int, cache: bool, database_u
 
 
 def sample_html(size: int = 11_000) -> bytes:
-    """A fixed article-like page of about ``size`` bytes (Chinese text, a table, links)."""
+    """A fixed article-like page of about ``size`` bytes (Chinese paragraphs with links)."""
     head = ('<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8"><title>中苏互不侵犯条约</title>'
             '<link rel="stylesheet" href="/static/site.css"></head><body><main><article><h1>中苏互不侵犯条约</h1>\n')
     paragraph = ('<p>《中苏互不侵犯条约》是中华民国与苏联于1937年8月21日在南京签订的条约，'
@@ -430,6 +432,22 @@ def run_wrk(url: str, duration: int = 5) -> str:
     return done.stdout
 
 
+def server_cpu_seconds(port: int) -> float:
+    """User + system CPU of the gunicorn processes bound to ``port`` (master and workers), from /proc:
+    CPU per request is a figure that other load on the machine barely moves, unlike req/s."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"benchwagtail.wsgi" in cmdline and f"127.0.0.1:{port}".encode() in cmdline:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / tick
+
+
 def main(argv: list[str]) -> int:
     html = Path(argv[1]).read_bytes() if len(argv) > 1 else sample_html()
     database_url = "postgres://root@127.0.0.1:5432/bench_wagtail"
@@ -441,12 +459,16 @@ def main(argv: list[str]) -> int:
             print(f"\ncache={cache}: {url} up and verified in {time.monotonic() - started:.1f} s")
             for _ in range(20):
                 fetch(url)
+            cpu_before = server_cpu_seconds(port)
             output = run_wrk(url)
+            cpu = server_cpu_seconds(port) - cpu_before
         rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
         latency = re.search(r"^\s*50%\s+(\S+)", output, re.MULTILINE)
+        requests = re.search(r"^\s*(\d+) requests in", output, re.MULTILINE)
+        per_request = cpu / int(requests.group(1)) * 1000 if requests and int(requests.group(1)) else float("nan")
         print(output.rstrip())
         print(f"=> cache={cache}: {float(rate.group(1)) if rate else float('nan'):,.0f} req/s, "
-              f"p50 {latency.group(1) if latency else '?'}")
+              f"p50 {latency.group(1) if latency else '?'}, gunicorn CPU {per_request:.2f} ms/request")
     return 0
 
 
