@@ -10,6 +10,7 @@ import re
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 
 from .conversion import HANS, HANT, SCRIPTS
@@ -116,6 +117,12 @@ class RememberScriptMiddleware:
         if prefixed and script in SCRIPTS and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != script:
             remember(response, script)
         return response
+
+
+def url_in(script: str, view: str, **kwargs) -> str:
+    """The URL of ``view`` in ``script`` (its prefix and, for slugs, that script's slug)."""
+    with translation.override(script):
+        return reverse(view, kwargs=kwargs)
 
 
 def alternates_for(obj) -> dict[str, str]:

@@ -11,8 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
@@ -21,7 +19,7 @@ from . import article_body, scripts, search
 from .collation import sort_by_title
 from .models import Article, Category, Tag, field_name, published_condition
 from .rendering import RenderContext, render_markdown
-from .scripts import alternates_for, current_script
+from .scripts import alternates_for, current_script, url_in
 from .serving import renderings
 
 PAGE_SIZE = 50
@@ -33,11 +31,6 @@ LISTING_FIELDS = ("title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_han
 
 def can_edit(request: HttpRequest) -> bool:
     return request.user.is_authenticated and request.user.has_perm("articles.change_article")
-
-
-def url_in(script: str, view: str, **kwargs) -> str:
-    with translation.override(script):
-        return reverse(view, kwargs=kwargs)
 
 
 @require_safe

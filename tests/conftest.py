@@ -112,3 +112,23 @@ def image_bytes(width: int = 800, height: int = 600, fmt: str = "JPEG", *, color
     options = {"exif": exif} if exif is not None else {}
     picture.save(out, fmt, **options)
     return out.getvalue()
+
+
+@pytest.fixture
+def redis(monkeypatch):
+    """The site's cache on a redis-server of the test's own (stopped and started at will)."""
+    from django.test import override_settings
+
+    from articles.serving import cache as resilient
+    from tests.servers import ThrowawayRedis
+
+    server = ThrowawayRedis()
+    server.start()
+    monkeypatch.setattr(resilient, "RETRY_AFTER_SECONDS", 0.0)  # ask again on the next request
+    caches = {"default": {"BACKEND": "articles.serving.cache.ResilientRedisCache", "LOCATION": server.url}}
+    with override_settings(CACHES=caches):
+        try:
+            yield server
+        finally:
+            server.stop()
+            resilient._down = False

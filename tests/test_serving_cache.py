@@ -9,29 +9,13 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 
 from articles.serving import cache as resilient
 from articles.serving import pages
 from tests.conftest import article_url
-from tests.servers import ThrowawayRedis
 
 pytestmark = [pytest.mark.django_db,
               pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")]
-
-
-@pytest.fixture
-def redis(monkeypatch):
-    server = ThrowawayRedis()
-    server.start()
-    monkeypatch.setattr(resilient, "RETRY_AFTER_SECONDS", 0.0)  # ask again on the next request
-    caches = {"default": {"BACKEND": "articles.serving.cache.ResilientRedisCache", "LOCATION": server.url}}
-    with override_settings(CACHES=caches):
-        try:
-            yield server
-        finally:
-            server.stop()
-            resilient._down = False
 
 
 def test_redis_down_serves_pages_uncached_and_saves_succeed(client, seed_article, redis, caplog,

@@ -260,6 +260,9 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # Seconds a rendered article page stays cached for anonymous readers; 0 turns the cache off.
 ARTICLE_CACHE_SECONDS = int(os.environ.get("ARTICLE_CACHE_SECONDS", "600"))
+# Pages each worker keeps in memory, exact through Redis' invalidation messages
+# (articles/serving/near_cache.py); 0 asks Redis on every hit.
+NEAR_CACHE_PAGES = int(os.environ.get("NEAR_CACHE_PAGES", "2000"))
 # Readers' article pages rendered once per script and kept in the database, so a page-cache miss
 # neither parses Markdown nor converts script (articles/serving/renderings.py); 0 to compare.
 STORED_RENDERINGS = env_bool("STORED_RENDERINGS", True)

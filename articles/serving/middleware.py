@@ -39,10 +39,14 @@ def _cacheable_request(request: HttpRequest) -> bool:
 
 
 def _not_modified(request: HttpRequest, page: pages.CachedPage) -> bool:
-    if_none_match = request.headers.get("If-None-Match")
+    # META, not request.headers: building HttpHeaders for two lookups cost ~60 µs of a hit.
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         return page.etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match.strip() == "*"
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    if_modified_since = request.META.get("HTTP_IF_MODIFIED_SINCE")
+    if not if_modified_since:
+        return False
+    since = parse_http_date_safe(if_modified_since)
     modified = parse_http_date_safe(page.last_modified)
     return since is not None and modified is not None and modified <= since
 

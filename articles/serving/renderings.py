@@ -20,18 +20,21 @@ import functools
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from importlib import metadata
 from typing import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 
 from ..article_body import ArticlePage, render_page, with_content
 from ..conversion import SCRIPTS
 from ..models import Article, field_name, published_condition
-from ..scripts import alternates_for
+from ..scripts import url_in
 from .models import ArticleRendering
 
 logger = logging.getLogger("articles.serving")
@@ -82,29 +85,66 @@ class StoredPage:
     alternates: dict[str, str]
 
 
-_COLUMNS = ("article_id", "generation", "rendered_generation", "renderer", "valid_until", "title", "description",
-            "body", "article__slug_zh_hans", "article__slug_zh_hant")
+def _lookup_sql(script: str) -> str:
+    """One statement per script (the slug column differs), cached: building the same query with
+    the ORM took 2.8 ms of a 7.7 ms miss (modeltranslation rewrites every lookup), the statement
+    itself 0.4 ms."""
+    return _LOOKUP_SQL[script]
+
+
+def _build_lookup_sql() -> dict[str, str]:
+    q = connection.ops.quote_name
+    table, articles = q(ArticleRendering._meta.db_table), q(Article._meta.db_table)
+    return {
+        script: (
+            f"SELECT r.article_id, r.generation, r.rendered_generation, r.renderer, r.valid_until, r.title, "
+            f"r.description, r.body, a.slug_zh_hans, a.slug_zh_hant FROM {table} r JOIN {articles} a ON a.id = r.article_id "
+            f"WHERE r.script = %s AND a.{q(field_name('slug', script))} = %s AND a.status = %s AND a.published_at <= %s"
+        )
+        for script in SCRIPTS
+    }
+
+
+_LOOKUP_SQL: dict[str, str] = {}
 
 
 def lookup(script: str, slug: str) -> StoredPage | None:
     """The stored rendering of the *published* article with this slug in ``script`` (one query),
     or ``None`` when there is no such article or no row for it yet."""
-    row = (ArticleRendering.objects
-           .filter(published_condition("article__"), script=script, **{f"article__{field_name('slug', script)}": slug})
-           .values_list(*_COLUMNS).first())
+    if not _LOOKUP_SQL:
+        _LOOKUP_SQL.update(_build_lookup_sql())
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        # Same rule as ``Article.objects.published()`` (published_condition), in SQL.
+        cursor.execute(_lookup_sql(script),
+                       [script, slug, Article.Status.PUBLISHED, connection.ops.adapt_datetimefield_value(now)])
+        row = cursor.fetchone()
     if row is None:
         return None
     article_id, generation, rendered, made_by, valid_until, title, description, body, slug_hans, slug_hant = row
-    current = (rendered == generation and made_by == renderer()
-               and (valid_until is None or valid_until > timezone.now()))
+    valid_until = _from_db_datetime(valid_until)
+    current = rendered == generation and made_by == renderer() and (valid_until is None or valid_until > now)
     return StoredPage(
         article_id=article_id,
         generation=generation,
         current=current,
         # Written only by store(), from render_page's sanitised output.
         page=ArticlePage(title=title, description=description, body=mark_safe(body), valid_until=valid_until),
-        alternates=alternates_for(Article(slug_zh_hans=slug_hans, slug_zh_hant=slug_hant)),
+        alternates=_alternates(slug_hans, slug_hant),
     )
+
+
+def _from_db_datetime(value) -> datetime | None:
+    """A raw cursor gets what the backend returns: aware datetimes (PostgreSQL) or UTC text (SQLite)."""
+    if value is None or isinstance(value, datetime) and timezone.is_aware(value):
+        return value
+    value = parse_datetime(value) if isinstance(value, str) else value
+    return timezone.make_aware(value, dt_timezone.utc) if timezone.is_naive(value) else value
+
+
+def _alternates(slug_hans: str, slug_hant: str) -> dict[str, str]:
+    return {script: url_in(script, "articles:article", slug=slug)
+            for script, slug in zip(SCRIPTS, (slug_hans, slug_hant))}
 
 
 def store(article_id: int, script: str, generation: int, page: ArticlePage) -> bool:
