@@ -259,7 +259,9 @@ LOGGING = {
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 # Seconds a rendered article page stays cached for anonymous readers; 0 turns the cache off.
-ARTICLE_CACHE_SECONDS = int(os.environ.get("ARTICLE_CACHE_SECONDS", "600"))
+# Edits invalidate exactly the pages they show on and a deploy changes every key, so the lifetime
+# only bounds what no signal sees (a day; the mixed workload's tail needs more than 10 minutes).
+ARTICLE_CACHE_SECONDS = int(os.environ.get("ARTICLE_CACHE_SECONDS", "86400"))
 # Pages each worker keeps in memory, exact through Redis' invalidation messages
 # (articles/serving/near_cache.py); 0 asks Redis on every hit.
 NEAR_CACHE_PAGES = int(os.environ.get("NEAR_CACHE_PAGES", "2000"))
@@ -269,6 +271,9 @@ STORED_RENDERINGS = env_bool("STORED_RENDERINGS", True)
 # Reverse proxies to purge when a page changes (comma-separated base URLs, e.g. Varnish's
 # http://127.0.0.1:6081; deploy/varnish.vcl).
 PROXY_PURGE_URLS = env_list("PROXY_PURGE_URLS")
+# s-maxage for shared caches in front: as long as the page cache when they are purged, otherwise
+# 10 minutes (a CDN nobody purges shows an edit that late).
+PROXY_CACHE_SECONDS = int(os.environ.get("PROXY_CACHE_SECONDS", str(ARTICLE_CACHE_SECONDS if PROXY_PURGE_URLS else 600)))
 # The site's own absolute URL (scheme and host, no trailing slash) for canonical and hreflang links.
 # Without it they follow the request, which is fine in development but lets one request with a
 # forged Host or X-Forwarded-Proto header poison pages cached for everyone.

@@ -67,7 +67,7 @@ class CachedPageMiddleware:
             seconds = pages.lifetime_of(response)
             response["ETag"], response["Last-Modified"] = pages.validators(response.content)
             # A shared cache in front (deploy/varnish.vcl) may keep it too: edits purge it.
-            response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
+            response["Cache-Control"] = f"public, max-age=0, s-maxage={min(seconds, settings.PROXY_CACHE_SECONDS)}"
             pages.store(request.path, response, read_started, seconds)
             response["X-Cache"] = "miss"  # after storing: a hit says "hit" instead
         return response

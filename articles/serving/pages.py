@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from . import cache as resilient
-from . import proxy
+from . import proxy, renderings
 from .near_cache import NearCache
 
 #: Headers of the uncached answer that a hit must not repeat (they belong to one reader).
@@ -41,7 +41,9 @@ def _digest(path: str) -> str:
 
 
 def page_key(path: str) -> str:
-    return f"page:{_digest(path)}"
+    """Also named by the renderer (code, templates, catalogues): a deploy starts afresh, so pages
+    can be kept as long as no edit changes them (``ARTICLE_CACHE_SECONDS``, a day)."""
+    return f"page:{renderings.renderer()[:12]}:{_digest(path)}"
 
 
 def mark_key(path: str) -> str:

@@ -33,7 +33,7 @@ from django.utils.safestring import mark_safe
 
 from ..article_body import ArticlePage, render_page, with_content
 from ..conversion import SCRIPTS
-from ..models import Article, field_name, published_condition
+from ..models import Article, field_name
 from ..scripts import url_in
 from .models import ArticleRendering
 
