@@ -104,6 +104,15 @@ class TestTargetedInvalidation:
         page = client.get(article_url(linking, "zh-hans")).content.decode()
         assert article_url(target, "zh-hans") in page  # the link follows the rename (the old slug redirects)
 
+    def test_a_deploy_starts_with_an_empty_page_cache(self, client, seed_article, monkeypatch):
+        from articles.serving import renderings
+
+        url = article_url(seed_article, "zh-hans")
+        client.get(url)
+        assert client.get(url)["X-Cache"] == "hit"
+        monkeypatch.setattr(renderings, "renderer", lambda: "another-deploy-fingerprint")
+        assert client.get(url)["X-Cache"] == "miss"  # new code, templates or catalogues: new keys
+
     def test_a_new_title_turns_a_linking_page_red_to_blue(self, client, committed):
         linking = ArticleFactory(title_zh_hans="乙条约", lead_zh_hans="参见[[甲条约]]。")
         page = client.get(article_url(linking, "zh-hant")).content.decode()
