@@ -363,10 +363,13 @@ def generate_articles(count: int, seed: int) -> tuple[int, float]:
     print(f"  bulk path checked against the save path on {len(checked)} articles", flush=True)
     global _worker_glossary
     _worker_glossary = GlossaryTerm.glossary_for(None)  # inherited by the forked workers
-    connection.close()  # no database connection crosses the fork
+    connection.close()  # no database connection (nor the pool's threads) crosses the fork
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()
     batches = [specs[start:start + BATCH] for start in range(0, count, BATCH)]
     done = 0
-    with multiprocessing.get_context("fork").Pool(GENERATION_PROCESSES) as pool:
+    pool = _forked_pool()
+    try:
         pending = pool.map_async(_derive, batches[0], chunksize=25) if batches else None
         for index in range(len(batches)):
             rows = pending.get(timeout=300)
@@ -378,7 +381,22 @@ def generate_articles(count: int, seed: int) -> tuple[int, float]:
             if done % 1000 == 0 or done == count:
                 elapsed = time.perf_counter() - started
                 print(f"  generated {done:,}/{count:,} articles in {elapsed:.1f} s ({done / elapsed:.0f}/s)", flush=True)
+    finally:
+        _finish(pool)
     return count, time.perf_counter() - started
+
+
+def _forked_pool() -> "multiprocessing.pool.Pool":
+    """Workers that die of SIGTERM (the bench's own handler would raise inside a queue lock)."""
+    return multiprocessing.get_context("fork").Pool(GENERATION_PROCESSES, initializer=signal.signal,
+                                                    initargs=(signal.SIGTERM, signal.SIG_DFL))
+
+
+def _finish(pool: "multiprocessing.pool.Pool") -> None:
+    """close + join, not the context manager's terminate(): killing a worker that holds the task
+    queue's lock left its sibling waiting for it forever (seen once in five runs)."""
+    pool.close()
+    pool.join()
 
 
 # --- the pages and their popularity ----------------------------------------------------------
@@ -606,8 +624,11 @@ def store_renderings(article_ids: list[int]) -> tuple[int, float]:
     if hasattr(connection, "close_pool"):
         connection.close_pool()  # no pooled connection crosses the fork: each child opens its own
     chunks = [article_ids[i:i + renderings.EAGER_LIMIT] for i in range(0, len(article_ids), renderings.EAGER_LIMIT)]
-    with multiprocessing.get_context("fork").Pool(GENERATION_PROCESSES) as pool:
+    pool = _forked_pool()
+    try:
         stored = sum(pool.map(_store_chunk, chunks, chunksize=20))
+    finally:
+        _finish(pool)
     return stored, time.perf_counter() - started
 
 
