@@ -7,6 +7,11 @@
 * ``invalidation.py`` — which cached pages an edit shows up on (the article in both scripts and its
   old slugs, the articles that link to any of its titles), deleted after the transaction commits.
 * ``middleware.py`` — answers a cached anonymous GET before sessions, logins and messages run.
+* ``near_cache.py`` — each worker's own copy of the pages it served, kept exact by Redis'
+  invalidation messages (a hit asks Redis nothing).
+* ``models.py`` + ``renderings.py`` — stored renderings: a reader's article body per script in the
+  database, compare-and-set on a generation every edit bumps, so a page-cache miss is one query.
 
-Imports point one way: ``invalidation`` imports the models; the models import nothing from here.
+Imports point one way: ``invalidation`` imports ``pages`` and ``renderings``, which import the
+models and ``article_body``; the models import nothing from here.
 """
