@@ -42,6 +42,7 @@ class NearCache:
         self._listener: Connection | None = None
         self._pid = 0
         self._retry_at = 0.0
+        self._invalidations = 0  # changes seen: a read older than one is not kept (put's token)
         self._lock = threading.Lock()  # gthread workers share one copy
 
     # --- the listener -------------------------------------------------------------------------
@@ -72,6 +73,7 @@ class NearCache:
         return connection
 
     def _invalidated(self, message: list) -> None:
+        self._invalidations += 1
         keys = message[1] if len(message) > 1 else None
         if keys is None:  # FLUSHDB / FLUSHALL
             self._entries.clear()
@@ -93,6 +95,7 @@ class NearCache:
         return True
 
     def reset(self) -> None:
+        self._invalidations += 1
         self._entries.clear()
         if self._listener is not None:
             try:
@@ -117,12 +120,19 @@ class NearCache:
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: str, value: Any, expires: float) -> None:
-        """Keep ``value`` (just read from Redis) until ``expires``; a change to the key that
-        Redis reports from now on removes it."""
+    def token(self) -> int:
+        """Take before reading Redis, give to :meth:`put`."""
+        return self._invalidations
+
+    def put(self, key: str, value: Any, expires: float, token: int) -> None:
+        """Keep ``value`` (read from Redis after :meth:`token` gave ``token``) until ``expires``;
+        a change to the key that Redis reports from now on removes it. If any change was seen
+        since the token — it may have been this key's, drained before this read arrived — the
+        value is not kept (concurrent readers on PostgreSQL kept a stale page that way)."""
         with self._lock:
-            if self._listener is None or self._pid != os.getpid() or expires <= time.time():
-                return  # not tracked: the read may be older than an unseen invalidation
+            if self._listener is None or self._pid != os.getpid() or expires <= time.time() \
+                    or token != self._invalidations:
+                return  # not tracked, or possibly older than an invalidation already seen
             self._entries[key] = (expires, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self._max:
@@ -130,6 +140,7 @@ class NearCache:
 
     def discard(self, keys: Iterable[str]) -> None:
         with self._lock:
+            self._invalidations += 1
             for key in keys:
                 self._entries.pop(key, None)
 

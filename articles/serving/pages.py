@@ -106,15 +106,17 @@ def lookup(path: str) -> CachedPage | None:
     # While this process knows of an invalidation Redis has not had (it was down), only Redis
     # may answer: asking it is what sends the invalidation once it is back (cache.py).
     near = None if resilient.is_down() or _failed_paths else _near_cache()
+    token = 0
     if near is not None:
         page = near.get(cache.make_key(key))
         if page is not None:
             return page
+        token = near.token()
     page = cache.get(key)
     if not isinstance(page, CachedPage):
         return None
     if near is not None:
-        near.put(cache.make_key(key), page, page.expires or time.time() + lifetime())
+        near.put(cache.make_key(key), page, page.expires or time.time() + lifetime(), token)
     return page
 
 
