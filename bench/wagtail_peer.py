@@ -39,6 +39,9 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlparse
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from site_bench import stop  # noqa: E402  (one way to stop a server's process group)
+
 REPO = Path(__file__).resolve().parent.parent
 VENV = REPO / ".bench-venvs" / "wagtail"
 WAGTAIL_VERSION = "8.0.1"
@@ -52,9 +55,6 @@ MANAGE_TIMEOUT = 600
 STARTUP_TIMEOUT = 60
 
 # --- the virtualenv ----------------------------------------------------------------------------
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from site_bench import stop  # noqa: E402  (one way to stop a server's process group)
 
 
 def _marker_content() -> dict[str, object]:
