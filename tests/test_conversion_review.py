@@ -1,7 +1,6 @@
 """Conversion review: candidates from OpenCC's own dictionaries, pins that render, glossary terms."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,9 +11,10 @@ from articles import conversion_review
 from articles.conversion import HANS, HANT, Glossary
 from articles.models import Article, GlossaryTerm, Section
 from articles.rendering import render_article
+from tests.conftest import installed
 from tests.factories import ArticleFactory
 
-OPENCC_DICT = shutil.which("opencc_dict")
+OPENCC_DICT = installed("opencc_dict")
 needs_opencc_dict = pytest.mark.skipif(not OPENCC_DICT, reason="Debian's opencc_dict is missing (apt-get install opencc)")
 
 

@@ -3,9 +3,7 @@ and the measurement itself notices lost text, leaked markup and visible ``**``."
 from __future__ import annotations
 
 import json
-import shutil
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -14,16 +12,16 @@ from articles.management.commands.fidelity import (
     MIN_COVERAGE, MIN_MEAN_COVERAGE, compare, measure_folder, meets_targets, summary,
 )
 from articles.models import Article
+from tests.conftest import CORPUS, installed, needs_corpus
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
-HAS_PANDOC = shutil.which("pandoc") is not None
+HAS_PANDOC = installed("pandoc") is not None
 needs_pandoc = pytest.mark.skipif(not HAS_PANDOC, reason="pandoc is not installed")
 
 pytestmark = pytest.mark.django_db
 
 
 @needs_pandoc
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus folder {CORPUS} is absent")
+@needs_corpus
 def test_corpus_meets_the_fidelity_targets_in_both_scripts(tmp_path):
     out = StringIO()
     call_command("fidelity", str(CORPUS), "--json", str(tmp_path / "fidelity.json"), stdout=out)

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from articles.images.models import Image
 from articles.models import Article
-from tests.conftest import CORPUS, image_bytes, run_import
+from tests.conftest import CORPUS, image_bytes, needs_corpus, run_import
 
 pytestmark = pytest.mark.django_db
 KP_NAMES = [f"(2+1)_D_KP_equation_traveling_wave_plot_{i}.gif" for i in range(1, 5)]
@@ -23,7 +23,6 @@ def import_corpus(*names: str, media: Path | None = None) -> str:
     return run_import(*(str(CORPUS / name) for name in names), "--status", "published", *media_args)
 
 
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus folder {CORPUS} is absent")
 
 
 @needs_corpus

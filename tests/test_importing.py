@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from articles.importing import convert_inline, parse_wiki_markdown, wiki_target
 from articles.models import Article, Category, GlossaryTerm, Reference, Section
-from tests.conftest import CORPUS, SEED, run_import, snapshot
+from tests.conftest import CORPUS, CORPUS_FILES, SEED, needs_corpus, run_import, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -166,10 +166,7 @@ def independent_counts(text: str) -> tuple[int, int, int]:
     return sections, references, categories
 
 
-CORPUS_FILES = sorted(p for p in CORPUS.glob("*.md") if p.name != "README.md") if CORPUS.is_dir() else []
-
-
-@pytest.mark.skipif(not CORPUS_FILES, reason=f"corpus folder {CORPUS} is absent")
+@needs_corpus
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
 def test_corpus_article_imports_with_expected_counts(path):
     summary = run_import(str(path))
@@ -187,7 +184,7 @@ def test_corpus_article_imports_with_expected_counts(path):
     assert '"wikilink"' not in prose and "wikilink&quot;" not in prose and "[Category:" not in prose
 
 
-@pytest.mark.skipif(not CORPUS_FILES, reason=f"corpus folder {CORPUS} is absent")
+@needs_corpus
 def test_whole_corpus_twice_is_idempotent():
     first = run_import(str(CORPUS))
     counts = (Article.objects.count(), Section.objects.count(), Reference.objects.count(), Category.objects.count())

@@ -5,7 +5,6 @@ pytest-django's live server; skipped when varnishd is not installed.
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import urllib.error
 import urllib.request
@@ -19,9 +18,10 @@ from django.utils import translation
 
 from articles.models import Article
 from tests.factories import ArticleFactory, UserFactory
+from tests.conftest import installed
 from tests.servers import free_port, wait_for_port
 
-VARNISHD = shutil.which("varnishd") or ("/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None)
+VARNISHD = installed("varnishd", "/usr/sbin/varnishd")
 VCL = Path(__file__).resolve().parent.parent / "deploy" / "varnish.vcl"
 pytestmark = [pytest.mark.skipif(VARNISHD is None, reason="needs varnishd (apt-get install varnish)"),
               pytest.mark.django_db(transaction=True)]
