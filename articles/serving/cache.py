@@ -110,6 +110,11 @@ def _guarded(default: Any = None, *, result: Callable[..., Any] | None = None):
     return decorate
 
 
+def _glob_escape(text: str) -> str:
+    """``text`` as a literal in a Redis SCAN MATCH pattern."""
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
+
+
 def _default_argument(key, default=None, *args, **kwargs):
     return default
 
@@ -145,9 +150,8 @@ class ResilientRedisCache(RedisCache):
     delete = _guarded(False)(RedisCache.delete)
     delete_many = _guarded(None)(RedisCache.delete_many)
 
-    def _clear_own_keys(self) -> bool:
+    def _unlink_matching(self, pattern: str) -> bool:
         client = self._cache.get_client(write=True)
-        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"  # make_key: prefix:version:key
         batch: list[bytes] = []
         for key in client.scan_iter(match=pattern, count=CLEAR_BATCH):
             batch.append(key)
@@ -158,7 +162,15 @@ class ResilientRedisCache(RedisCache):
             client.unlink(*batch)
         return True
 
+    def _clear_own_keys(self) -> bool:
+        return self._unlink_matching(_glob_escape(self.key_prefix) + ":*")  # make_key: prefix:version:key
+
+    def _delete_starting_with(self, start: str, version: int | None = None) -> bool:
+        """Delete every key of this site that begins with ``start`` (``page:``: every cached page)."""
+        return self._unlink_matching(_glob_escape(self.make_key(start, version)) + "*")
+
     clear = _guarded(False)(_clear_own_keys)
+    delete_starting_with = _guarded(False)(_delete_starting_with)
 
     def recheck(self) -> None:
         """See :func:`recheck`: invalidations call it before they write."""
