@@ -312,7 +312,8 @@ class Tag(TagBase):
 
     @staticmethod
     def canonical(name: str) -> str:
-        return conversion.to_simplified(name.strip())
+        """The stored name: the text rule first (a name typed with U+FFFE is the tag without it)."""
+        return conversion.to_simplified(without_control_characters(name).strip())
 
     @property
     def name_zh_hans(self) -> str:

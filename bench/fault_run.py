@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The fault run: Redis stopped and started, then PostgreSQL restarted, under load while an editor saves.
+"""The fault run: Redis stopped and started, Redis stalled, then PostgreSQL restarted, under load while an editor saves.
 
 ``site_bench.py`` calls :func:`fault_run`; ``python bench/fault_run.py`` runs it on its own.
 
@@ -8,16 +8,20 @@ temporary folder, :class:`tests.servers.ThrowawayPostgres`) and a bench-owned ``
 (:class:`tests.servers.ThrowawayRedis`), both on ports in 8300-8399 — never the machine's shared
 PostgreSQL or Redis. It migrates, collects static files into a temporary folder, imports and
 publishes the demo article, starts gunicorn (``args.workers`` sync workers, production settings)
-on ``port`` and runs five phases back to back, each its own wrk run so figures are per fault:
+on ``port`` and runs seven phases back to back, each its own wrk run so figures are per fault:
 
 1. normal (``d/2`` s, ``d`` = ``args.duration``);
 2. Redis stopped (``d`` s): pages must be served uncached, 0 errors;
 3. Redis back (``d/2`` s): caching resumes, invalidations that waited are sent;
-4. PostgreSQL restart (``max(d/2, 7)`` s): stopped 0.5 s into the phase, down ~3 s, started;
+4. Redis stalled (``d`` s): ``SIGSTOP`` 0.5 s into the phase, ``SIGCONT`` ``d − 1`` s later — a
+   blocked server or a partition, sockets open and silent, its data kept (issue 26: the workers'
+   own copies served invalidated pages); 0 errors and 0 stale reads;
+5. Redis resumed (``d/2`` s): still holding the pages it had, 0 stale reads;
+6. PostgreSQL restart (``max(d/2, 7)`` s): stopped 0.5 s into the phase, down ~3 s, started;
    503 + ``Retry-After`` is the designed answer while it is down, a 500 is a bug;
-5. PostgreSQL back (``d/2`` s).
+7. PostgreSQL back (``d/2`` s).
 
-Total about ``3.1 × d`` s (+ set-up), within the lead's ``4 × d``.
+Total about ``4.6 × d`` s (+ set-up).
 
 Load. Two wrk processes per phase, at the same time: the article page (``args.connections``
 connections; a cache hit needs no database, so it shows what Redis being down costs) and the
@@ -531,6 +535,8 @@ def fault_run(args: argparse.Namespace, port: int) -> dict[str, str]:
         Phase("normal", half),
         Phase("Redis stopped", d),
         Phase("Redis back", half),
+        Phase("Redis stalled", d),
+        Phase("Redis resumed", half),
         Phase("PostgreSQL restart", max(half, 7)),
         Phase("PostgreSQL back", half),
     ]
@@ -561,6 +567,17 @@ def fault_run(args: argparse.Namespace, port: int) -> dict[str, str]:
             redis.stop()
             phase.events.append(f"Redis stopped at +{time.time() - phase.started:.1f} s")
 
+        def stall_redis(phase: Phase) -> None:
+            time.sleep(0.5)
+            os.kill(redis.process.pid, signal.SIGSTOP)
+            stopped = time.time()
+            phase.events.append(f"Redis stalled (SIGSTOP) at +{stopped - phase.started:.1f} s")
+            try:
+                time.sleep(max(1, phase.seconds - 1))
+            finally:
+                os.kill(redis.process.pid, signal.SIGCONT)
+            phase.events.append(f"resumed (SIGCONT) at +{time.time() - phase.started:.1f} s")
+
         def restart_postgres(phase: Phase) -> None:
             time.sleep(0.5)
             pg.stop()  # pg_ctl stop -m fast -w: open connections are terminated
@@ -579,8 +596,10 @@ def fault_run(args: argparse.Namespace, port: int) -> dict[str, str]:
         redis.start()
         phases[2].events.append("Redis started (empty)")
         run_phase(phases[2], base, path, args, script)
-        run_phase(phases[3], base, path, args, script, during=restart_postgres)
+        run_phase(phases[3], base, path, args, script, during=stall_redis)
         run_phase(phases[4], base, path, args, script)
+        run_phase(phases[5], base, path, args, script, during=restart_postgres)
+        run_phase(phases[6], base, path, args, script)
         prober.stop()
         editor.finish()
         time.sleep(2)  # the page served after the run
@@ -663,13 +682,17 @@ def report(phases: list[Phase], editor: Editor, prober: Prober, final_status: in
         lines["fault run: first refused edit"] = f"edit {first[0]}: {first[2][:200]}"
 
     redis_errors = sum(p.article.errors + p.article.sockets + p.home.errors + p.home.sockets
-                       + p.article.unavailable + p.home.unavailable for p in phases[1:3])
+                       + p.article.unavailable + p.home.unavailable for p in phases[1:5])
     other_errors = sum(p.article.errors + p.article.sockets + p.home.errors + p.home.sockets for p in phases)
-    unexpected_503 = sum(p.article.unavailable + p.home.unavailable for i, p in enumerate(phases) if i != 3)
+    unexpected_503 = sum(p.article.unavailable + p.home.unavailable for p in phases if p.label != "PostgreSQL restart")
+    stall_stale = sum(staleness(prober.probes, editor.acknowledged, phases[i].started, phases[i + 1].started)[1]
+                      for i in (3, 4))
     wrk_problems = [f"{p.label}: {p.article.problem or p.home.problem}" for p in phases if p.article.problem or p.home.problem]
     failures = []
     if redis_errors:
-        failures.append(f"{redis_errors} errors with Redis down/back")
+        failures.append(f"{redis_errors} errors with Redis down/back/stalled")
+    if stall_stale:
+        failures.append(f"{stall_stale} stale reads with Redis stalled or just resumed")
     if other_errors:
         failures.append(f"{other_errors} errors other than 503 (non-2xx/3xx or socket)")
     if unexpected_503:
@@ -680,7 +703,8 @@ def report(phases: list[Phase], editor: Editor, prober: Prober, final_status: in
         failures.append("stale page after the run")
     if wrk_problems:
         failures.append("wrk failed (" + "; ".join(wrk_problems) + ")")
-    lines["fault run: verdict"] = "PASS (0 errors with Redis down, 0 lost edits, not stale)" if not failures \
+    lines["fault run: verdict"] = ("PASS (0 errors with Redis down, 0 lost edits, not stale; "
+                                   "0 stale reads with Redis stalled)") if not failures \
         else "FAIL: " + "; ".join(failures)
     lines["fault run: server log"] = (", ".join(f"{n} × {w}" for w, n in warnings.most_common()) or "no warnings") + (
         f"; {len(problems)} error lines: " + " | ".join(problems[:8]) if problems else "; no ERROR lines")

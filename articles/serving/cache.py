@@ -8,6 +8,10 @@ edit's invalidation, which asks at once (:func:`recheck`): a page invalidated la
 by every other process. When Redis answers again, callbacks registered with :func:`on_recovery`
 run — invalidations that could not be sent while it was down are sent then.
 
+``clear()`` deletes this site's keys only (its ``KEY_PREFIX``, by ``SCAN`` + ``UNLINK``), not the
+whole database: Django's ``FLUSHDB`` took other applications' keys in the same Redis database with
+it on every restore (issue 26).
+
 It also keeps one ``redis.Redis`` client per connection pool instead of building one per call
 (Django's client does; 71 µs of a 180 µs cache hit, see ``shared/notes/serving-profile.md``).
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import threading
 import time
 from typing import Any, Callable
@@ -26,6 +31,9 @@ logger = logging.getLogger("articles.serving")
 
 #: Seconds during which Redis is not asked again after a failure.
 RETRY_AFTER_SECONDS = 5.0
+
+#: Keys per SCAN page and per UNLINK in ``clear()``.
+CLEAR_BATCH = 1000
 
 _lock = threading.Lock()
 _down_until = 0.0
@@ -102,6 +110,11 @@ def _guarded(default: Any = None, *, result: Callable[..., Any] | None = None):
     return decorate
 
 
+def _glob_escape(text: str) -> str:
+    """``text`` as a literal in a Redis SCAN MATCH pattern."""
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
+
+
 def _default_argument(key, default=None, *args, **kwargs):
     return default
 
@@ -136,7 +149,28 @@ class ResilientRedisCache(RedisCache):
     touch = _guarded(False)(RedisCache.touch)
     delete = _guarded(False)(RedisCache.delete)
     delete_many = _guarded(None)(RedisCache.delete_many)
-    clear = _guarded(False)(RedisCache.clear)
+
+    def _unlink_matching(self, pattern: str) -> bool:
+        client = self._cache.get_client(write=True)
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=pattern, count=CLEAR_BATCH):
+            batch.append(key)
+            if len(batch) >= CLEAR_BATCH:
+                client.unlink(*batch)
+                batch.clear()
+        if batch:
+            client.unlink(*batch)
+        return True
+
+    def _clear_own_keys(self) -> bool:
+        return self._unlink_matching(_glob_escape(self.key_prefix) + ":*")  # make_key: prefix:version:key
+
+    def _delete_starting_with(self, start: str, version: int | None = None) -> bool:
+        """Delete every key of this site that begins with ``start`` (``page:``: every cached page)."""
+        return self._unlink_matching(_glob_escape(self.make_key(start, version)) + "*")
+
+    clear = _guarded(False)(_clear_own_keys)
+    delete_starting_with = _guarded(False)(_delete_starting_with)
 
     def recheck(self) -> None:
         """See :func:`recheck`: invalidations call it before they write."""

@@ -174,4 +174,15 @@ def _retry_failed() -> None:
         invalidate(())
 
 
+def _forget_pages_after_outage() -> None:
+    """Redis answers again after an outage this process saw. An edit committed meanwhile — in any
+    process, one that has exited since included — may never have reached it, and a stalled (not
+    restarted) Redis still holds the old page: every cached page goes before this process reads
+    one (issue 26). Pages are re-made from stored renderings, one query each."""
+    delete = getattr(cache, "delete_starting_with", None)
+    if delete is not None:
+        delete("page:")
+
+
+resilient.on_recovery(_forget_pages_after_outage)
 resilient.on_recovery(_retry_failed)

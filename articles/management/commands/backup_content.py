@@ -7,6 +7,8 @@ sessions, login-failure records and the permission tables that migrations recrea
 The default file is a ``.tar.gz`` holding ``content.xml`` and, under ``media/``, every stored image
 file (full size and renditions) read through the storage API, so a backup of a site on S3 works the
 same. A ``FILE`` ending in ``.xml.gz`` gets the content alone (the format before images existed).
+The file is created 0600 in a 0700 folder and read back whole (``articles.backup_files``) before
+the command reports it written (issue 26).
 """
 from __future__ import annotations
 
@@ -22,13 +24,13 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.backup_files import (CONTENT_MEMBER, MEDIA_PREFIX, BackupError, create_private, private_folder,
+                                    unpack)
 from articles.images.models import Image
 
 INCLUDED = ["auth.user", "auth.group", "admin.logentry", "taggit", "articles", "reversion"]
 #: Derived data, re-made from the content on the first reads after a restore.
 EXCLUDED = ["articles.ArticleRendering"]
-CONTENT_MEMBER = "content.xml"
-MEDIA_PREFIX = "media/"
 
 
 def stored_image_files() -> list[str]:
@@ -48,19 +50,23 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", type=Path, help="default: backups/<timestamp>.tar.gz")
 
     def handle(self, *args, file: Path | None, **options):
+        default_folder = Path(settings.BASE_DIR) / "backups"
         if file is None:
-            file = Path(settings.BASE_DIR) / "backups" / f"{datetime.now():%Y%m%d-%H%M%S}.tar.gz"
-        file.parent.mkdir(parents=True, exist_ok=True)
+            file = default_folder / f"{datetime.now():%Y%m%d-%H%M%S}.tar.gz"
+        private_folder(file.parent, own=file.parent.resolve() == default_folder.resolve())
         # Written beside the target and renamed when complete: a failed backup leaves no file that
         # looks like a backup (a half-written one used to stay behind).
         partial = file.with_name(f".{file.name}.partial")
+        partial.unlink(missing_ok=True)  # left by a killed run: created afresh, private
         try:
-            if file.name.endswith(".xml.gz"):
-                with gzip.open(partial, "wt", encoding="utf-8") as out:
-                    self._dump(out)
-                self.stdout.write(self.style.WARNING("Content only: image files are kept in .tar.gz backups."))
-            else:
-                self._write_archive(partial)
+            with create_private(partial) as raw:
+                if file.name.endswith(".xml.gz"):
+                    with gzip.open(raw, "wt", encoding="utf-8") as out:
+                        self._dump(out)
+                    self.stdout.write(self.style.WARNING("Content only: image files are kept in .tar.gz backups."))
+                else:
+                    self._write_archive(raw)
+            self._verify(partial)
             partial.replace(file)
         except BaseException as error:
             partial.unlink(missing_ok=True)
@@ -74,8 +80,17 @@ class Command(BaseCommand):
         # xml_clean: stored control characters (older rows) are left out rather than failing the dump.
         call_command("dumpdata", *INCLUDED, exclude=EXCLUDED, natural_foreign=True, format="xml_clean", stdout=out)
 
-    def _write_archive(self, file: Path) -> None:
-        with tarfile.open(file, "w:gz") as archive, tempfile.TemporaryFile("w+", encoding="utf-8") as content:
+    @staticmethod
+    def _verify(file: Path) -> None:
+        """Read the file back as the restore will: only a readable backup is reported written."""
+        with tempfile.TemporaryDirectory() as folder:
+            try:
+                unpack(file, Path(folder))
+            except BackupError as error:
+                raise CommandError(f"the written file does not read back: {error}") from error
+
+    def _write_archive(self, raw) -> None:
+        with tarfile.open(fileobj=raw, mode="w:gz") as archive, tempfile.TemporaryFile("w+", encoding="utf-8") as content:
             self._dump(content)
             content.seek(0)
             data = content.read().encode("utf-8")

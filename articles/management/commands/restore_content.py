@@ -3,26 +3,29 @@
 Meant for an empty, migrated database (``--flush`` empties the current one first, after asking).
 Reads a ``.tar.gz`` backup (content and image files, written back through the storage API) or a
 content-only ``.xml.gz``.
+
+Nothing is lost to a bad file (issue 26: a wrong or truncated file left 0 articles and 0 users).
+The whole file is read and its XML parsed before anything changes (``articles.backup_files``);
+then the flush, the load and the rebuild of derived columns are one transaction, so a backup that
+fails to load rolls the flush back too. Image files are only ever added (names are content
+hashes, existing files are never deleted or replaced); the ones added by a restore that fails are
+removed again. Only this site's cache keys are cleared afterwards, never the whole Redis database.
 """
 from __future__ import annotations
 
-import gzip
 import sys
-import shutil
-import tarfile
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.management.commands.backup_content import CONTENT_MEMBER, MEDIA_PREFIX
+from articles.backup_files import BackupError, UnpackedBackup, unpack
 from articles.models import Article
 
 
@@ -40,49 +43,53 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such backup file")
         if Article.objects.exists() and not flush:
             raise CommandError("The database already has articles: restore into an empty one, or pass --flush.")
-        if flush:
-            if not no_input:
-                if not sys.stdin.isatty():
-                    raise CommandError("--flush deletes all current data: confirm with --yes (make restore FORCE=1).")
-                if input("Delete ALL current data and restore the backup? [yes/no] ") != "yes":
-                    raise CommandError("Cancelled.")
-            call_command("flush", interactive=False, verbosity=0)
+        if flush and not no_input:
+            if not sys.stdin.isatty():
+                raise CommandError("--flush deletes all current data: confirm with --yes (make restore FORCE=1).")
+            if input("Delete ALL current data and restore the backup? [yes/no] ") != "yes":
+                raise CommandError("Cancelled.")
         with tempfile.TemporaryDirectory() as folder:
-            fixture = Path(folder) / "backup.xml"
-            restored_files = 0
-            if tarfile.is_tarfile(file):
-                with tarfile.open(file, "r:gz") as archive:
-                    with archive.extractfile(CONTENT_MEMBER) as packed, fixture.open("wb") as plain:
-                        shutil.copyfileobj(packed, plain)
-                    restored_files = self._restore_media(archive)
-            else:
-                with gzip.open(file, "rb") as packed, fixture.open("wb") as plain:
-                    shutil.copyfileobj(packed, plain)
-            with transaction.atomic():
-                call_command("loaddata", str(fixture), verbosity=0)
+            try:
+                backup = unpack(file, Path(folder))
+            except BackupError as error:
+                raise CommandError(f"Nothing was changed: {error}") from error
+            added: list[str] = []
+            try:
+                with transaction.atomic():
+                    self._load(backup, flush)
+                    # Inside the transaction: a storage failure rolls the database back too.
+                    self._restore_media(backup, added)
+            except Exception as error:
+                for name in added:  # files this restore wrote; files that were there stay
+                    default_storage.delete(name)
+                ContentType.objects.clear_cache()
+                raise CommandError(f"Restore failed, nothing was changed: {error}") from error
         ContentType.objects.clear_cache()  # ids changed with the flush
-        if restored_files:
-            self.stdout.write(f"{restored_files} image files restored")
+        if backup.media:
+            self.stdout.write(f"{len(backup.media)} image files restored")
+        cache.clear()  # this site's keys only (serving/cache.py): every page may show the old content
+        self.stdout.write(self.style.SUCCESS(f"Restored {Article.objects.count()} articles from {file}"))
+
+    @staticmethod
+    def _load(backup: UnpackedBackup, flush: bool) -> None:
+        if flush:
+            call_command("flush", interactive=False, verbosity=0)
+            ContentType.objects.clear_cache()
+        call_command("loaddata", str(backup.content), verbosity=0)
         # Derived columns are recomputed rather than trusted: the XML round trip strips the padding
         # of search_tokens on SQLite, and rows may predate the current rules.
         for article in Article.objects.all():
             article.rebuild_search_document()
             article.rebuild_links()
-        cache.clear()  # every cached page may show what the restore replaced
-        self.stdout.write(self.style.SUCCESS(f"Restored {Article.objects.count()} articles from {file}"))
 
     @staticmethod
-    def _restore_media(archive: tarfile.TarFile) -> int:
-        """Write the archive's image files back to storage under their own (content-hashed) names."""
-        count = 0
-        for member in archive.getmembers():
-            if not member.isfile() or not member.name.startswith(MEDIA_PREFIX):
+    def _restore_media(backup: UnpackedBackup, added: list[str]) -> None:
+        """Write the backup's image files to storage under their own (content-hashed) names."""
+        for name, path in backup.media.items():
+            if default_storage.exists(name):
                 continue
-            name = member.name[len(MEDIA_PREFIX):]
-            if ".." in PurePosixPath(name).parts or name.startswith("/"):
-                raise CommandError(f"{member.name}: unsafe path in backup")
-            if not default_storage.exists(name):
-                with archive.extractfile(member) as data:
-                    default_storage.save(name, ContentFile(data.read()))
-            count += 1
-        return count
+            with path.open("rb") as data:
+                saved = default_storage.save(name, File(data))
+            added.append(saved)
+            if saved != name:
+                raise CommandError(f"{name}: the storage stored it as {saved}")
