@@ -476,6 +476,9 @@ class RenderedArticle:
     unknown_citations: list[str]
     missing_images: list[str] = field(default_factory=list)
     display_title: str = ""  # from a -{T|…}- rule, shown instead of the title when set
+    #: The anchor of the section the references are shown in (its heading is the article's
+    #: references heading), or "" for a references section of their own after the sections.
+    references_section: str = ""
 
 
 def render_article(article, script: str, *, show_editor_notes: bool = False) -> RenderedArticle:
@@ -514,6 +517,11 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
         for index, s in enumerate(sections, start=1)
     ]
 
+    references_heading = value(article, "references_heading").strip()
+    references_section = next(
+        (r.anchor for s, r in zip(reversed(sections), reversed(rendered_sections))
+         if references_heading and value(s, "heading").strip() == references_heading), "")
+
     citations = context.citations
     reference_context = RenderContext(script=script, links=context.links, redlinks=context.redlinks,
                                       show_editor_notes=show_editor_notes)
@@ -547,6 +555,7 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
         unknown_citations=citations.unknown,
         missing_images=context.missing_images,
         display_title=context.display_title,
+        references_section=references_section if rendered_references else "",
     )
 
 

@@ -198,10 +198,16 @@ def _unexpanded_template(match: re.Match[str]) -> str:
 def strip_html(text: str) -> str:
     """Drop raw HTML (keeping the text between tags), executable blocks with their content, and
     unexpanded wiki templates (see :func:`_unexpanded_template`), which pandoc could not render either."""
-    text = _HTML_TAG.sub("", _HTML_BLOCK.sub("", text))
+    text = _HTML_TAG.sub(_REMOVED, _HTML_BLOCK.sub(_REMOVED, text))
     while _TEMPLATE.search(text):  # nested templates, innermost first
-        text = _TEMPLATE.sub(_unexpanded_template, text)
-    return text
+        text = _TEMPLATE.sub(lambda m: _unexpanded_template(m) or _REMOVED, text)
+    # What stood after markup removed at the start of a line does not become indented by the
+    # spaces that followed the markup: ``{{-}}   **名**`` would otherwise read as a code block.
+    return _REMOVED_AT_LINE_START.sub(r"\1", text).replace(_REMOVED, "")
+
+
+_REMOVED = "\ue002"  # marks where markup was removed, until the spaces after it are settled
+_REMOVED_AT_LINE_START = re.compile(r"^([^\S\n]*)(?:\ue002[^\S\n]*)+", re.M)
 
 
 _EMPTY_BOLD = re.compile(r"(?<!\*)\*{4}(?!\*)")
@@ -254,7 +260,7 @@ def convert_inline(text: str) -> str:
     """
     code = _code_block_lines(text) if ("    " in text or "```" in text or "~~~" in text) else set()
     if not code:
-        return _convert_prose(text).strip()
+        return _trimmed(_convert_prose(text))
     lines = text.split("\n")
     out: list[str] = []
     start = 0
@@ -267,8 +273,24 @@ def convert_inline(text: str) -> str:
         # Executable blocks go even from code (harmless once escaped, but never worth storing).
         out.append(_HTML_BLOCK.sub("", chunk) if in_code else _convert_prose(chunk))
         start = stop
-    # Blank lines go at both ends, but not a code block's indentation.
-    return re.sub(r"^(?:[^\S\n]*\n)+", "", "\n".join(out)).rstrip()
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    return _trimmed("\n".join(out), keep_indentation=first in code)
+
+
+_LIST_MARKER_LINE = re.compile(r"^[^\S\n]{1,3}(?:[-*+]|\d{1,9}[.)])(?:[^\S\n]|$)")
+
+
+def _trimmed(text: str, keep_indentation: bool = False) -> str:
+    """Blank lines and white space go at both ends, but never a code block's indentation nor a
+    list item's: those are structure.
+
+    pandoc indents a top-level list item by two spaces (``  - 第一款``); stripping them from the
+    first item only (issue 22) made every later item, still indented, a sub-item of the first.
+    Before a paragraph, up to three spaces mean nothing in CommonMark (and are often what a
+    removed rule or template left), so they go.
+    """
+    text = re.sub(r"^(?:[^\S\n]*\n)+", "", text).rstrip()
+    return text if keep_indentation or _LIST_MARKER_LINE.match(text) else text.lstrip()
 
 
 def _conversion_as_text(match: re.Match[str]) -> str:
@@ -427,13 +449,19 @@ def parse_wiki_markdown(text: str, file_title: str) -> ParsedArticle:
     # Notes and references keep their own headings and order (Cite's groups): a bibliography or
     # "external links" list stays a section of its own; the footnotes list is the article's
     # references, shown under the heading of the section that held it when that section is
-    # otherwise empty (else under the last empty notes/references heading).
+    # otherwise empty (else under the last empty notes/references heading). When every such
+    # heading holds something (leftovers of expanded templates, a stray bold name, a
+    # bibliography), the footnotes go under the last of them, after what it holds: that section
+    # stays and the renderer puts the references in it (issue 22: never a second heading).
     bodies = [convert_inline(_without_residue(body)) for _, _, body in parts]
-    home = None
+    home, home_stays = None, False
     if footnotes:
         empty = [i for i, is_ref in enumerate(is_reference_heading) if is_ref and not bodies[i]]
+        headed = [i for i, is_ref in enumerate(is_reference_heading) if is_ref]
         if empty:
             home = len(parts) - 1 if (len(parts) - 1) in empty else empty[-1]
+        elif headed:
+            home, home_stays = headed[-1], True
 
     sections: list[ParsedSection] = []
     references_heading = ""
@@ -441,7 +469,8 @@ def parse_wiki_markdown(text: str, file_title: str) -> ParsedArticle:
         heading = clean_title(convert_inline(heading), keep_conversion=True)
         if index == home:
             references_heading = heading
-            continue
+            if not home_stays:
+                continue
         sections.append(ParsedSection(level=min(max(level, 2), 4), heading=heading, body=body))
 
     return ParsedArticle(
