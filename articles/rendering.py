@@ -465,6 +465,7 @@ class RenderedSection:
     anchor: str
     heading_html: str
     body_html: str
+    number: str = ""  # the table of contents' number by level: 1, 1.1, 2 (MediaWiki's)
 
 
 @dataclass
@@ -506,15 +507,17 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
         images=fetch_images(figure_names(texts)),
     )
     lead_html = render_markdown(value(article, "lead"), context)
+    numbers = outline_numbers([s.level for s in sections])
     rendered_sections = [
         RenderedSection(
+            number=number,
             position=s.position,
             level=s.level,
             anchor=f"s{index}",
             heading_html=render_inline(value(s, "heading"), context),
             body_html=render_markdown(value(s, "body"), context),
         )
-        for index, s in enumerate(sections, start=1)
+        for index, (s, number) in enumerate(zip(sections, numbers), start=1)
     ]
 
     references_heading = value(article, "references_heading").strip()
@@ -557,6 +560,25 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
         display_title=context.display_title,
         references_section=references_section if rendered_references else "",
     )
+
+
+def outline_numbers(levels: list[int]) -> list[str]:
+    """Numbers by level as MediaWiki's table of contents shows them: 2, 3, 3, 2 → 1, 1.1, 1.2, 2.
+
+    A skipped level does not add a number (2, 4 → 1, 1.1), and a heading shallower than the first
+    one starts again at the top, as MediaWiki does.
+    """
+    stack: list[tuple[int, int]] = []  # (level, count) from the top down
+    numbers = []
+    for level in levels:
+        while stack and stack[-1][0] > level:
+            stack.pop()
+        if stack and stack[-1][0] == level:
+            stack[-1] = (level, stack[-1][1] + 1)
+        else:
+            stack.append((level, 1))
+        numbers.append(".".join(str(count) for _, count in stack))
+    return numbers
 
 
 def _letter(n: int) -> str:

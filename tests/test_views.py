@@ -93,7 +93,8 @@ class TestArticlePage:
         article.categories.add(visible, hidden)
         article.tags.add("条约")
         page = client.get(article.get_absolute_url()).content.decode()
-        assert '<a href="#s1">背景</a>' in page and '<a href="#s2">细节</a>' in page
+        assert '<a href="#s1"><span class="toc-number">1</span> 背景</a>' in page
+        assert '<a href="#s2"><span class="toc-number">1.1</span> 细节</a>' in page
         assert '<h3 id="s2">细节</h3>' in page
         assert "外交" in page and "维护分类" not in page
         assert 'rel="tag">条约</a>' in page
@@ -101,6 +102,18 @@ class TestArticlePage:
         with translation.override("zh-hant"):
             page = client.get(article.get_absolute_url()).content.decode()
         assert 'rel="tag">條約</a>' in page and "第一個來源" in page
+
+    @pytest.mark.parametrize("script", ["zh-hans", "zh-hant"])
+    def test_toc_numbers_by_level_like_mediawiki(self, client, script):
+        """Issue 22: 1, 1.1, 1.2, 2, 2.1 (a skipped level adds no number), not 1–5 with indents."""
+        article = ArticleFactory(title_zh_hans="条约", lead_zh_hans="导言。")
+        for position, (level, heading) in enumerate([(2, "背景"), (3, "起因"), (3, "谈判"), (2, "内容"), (4, "条款")], 1):
+            SectionFactory(article=article, position=position, level=level, heading_zh_hans=heading, body_zh_hans="正文。")
+        with translation.override(script):
+            page = client.get(article.get_absolute_url()).content.decode()
+        toc = page.split('class="toc"', 1)[1].split("</nav>", 1)[0]
+        assert re.findall(r'<span class="toc-number">([\d.]+)</span>', toc) == ["1", "1.1", "1.2", "2", "2.1"]
+        assert ("谈判" if script == "zh-hans" else "談判") in toc
 
     def test_draft_is_404_for_readers_and_shown_with_banner_to_editors(self, client, editor):
         draft = ArticleFactory(status=Article.Status.DRAFT, title_zh_hans="草稿条约")
