@@ -133,6 +133,7 @@ class RenderContext:
     images: dict = field(default_factory=dict)  # image name → articles.images.models.Image
     missing_images: list[str] = field(default_factory=list)  # figures whose file is missing
     display_title: str = ""  # set by a -{T|…}- in the text (MediaWiki's title conversion)
+    eager_figure: bool = False  # the next figure is in view when the page opens (the lead's first)
 
 
 # --- inline rules -------------------------------------------------------------------------------
@@ -291,7 +292,8 @@ def _render_figure(self, tokens, idx, options, env) -> str:
     caption_html = self.render(_md.parseInline(caption, env), options, env) if caption else ""
     # No alt text of its own: the caption's words (the tags of its HTML dropped) describe it.
     alt = figure.alt or getattr(image, f"alt_{script_suffix}") or nh3.clean(caption_html, tags=set())
-    html = figure_html(image, image.get_absolute_url(), caption_html, alt)
+    eager, context.eager_figure = context.eager_figure, False
+    html = figure_html(image, image.get_absolute_url(), caption_html, alt, eager=eager)
     # A <figure> cannot sit inside <p>: close the paragraph around it (empty ones are dropped later).
     return f"</p>{html}<p>" if figure_meta_in_paragraph(tokens[idx]) else html
 
@@ -506,7 +508,9 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
         show_editor_notes=show_editor_notes,
         images=fetch_images(figure_names(texts)),
     )
+    context.eager_figure = True  # the lead's first figure is in view when the page opens
     lead_html = render_markdown(value(article, "lead"), context)
+    context.eager_figure = False
     numbers = outline_numbers([s.level for s in sections])
     rendered_sections = [
         RenderedSection(
