@@ -346,11 +346,20 @@ def conversion_markup_text(content: str, script: str) -> tuple[str, str]:
 
 def _render_variant(self, tokens, idx, options, env) -> str:
     """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text; flags: see
-    :func:`conversion_markup_text`."""
+    :func:`conversion_markup_text`.
+
+    The text chosen is Markdown like the text around it (``-{zh-tw:**篷車**;zh-cn:**棚车**}-``
+    is bold, a ``[[link]]`` links; issue 22), except ``R``'s raw text and ``D``'s description.
+    A variant's text holds no braces, so it cannot nest another ``-{…}-``.
+    """
     context: RenderContext = env["context"]
-    text, title = conversion_markup_text(tokens[idx].content.replace("\\|", "|"), context.script)
+    content = tokens[idx].content.replace("\\|", "|")
+    text, title = conversion_markup_text(content, context.script)
     context.display_title = context.display_title or title
-    return escape(text)
+    flagged = _FLAGS.match(content)
+    if not text.strip() or (flagged and set(flagged.group(1).upper().replace(" ", "").split(";")) & {"R", "D"}):
+        return escape(text)
+    return self.render(_md.parseInline(text, env), options, env)
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:
