@@ -36,6 +36,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import image as image_rule
 from markdown_it.rules_inline import link as link_rule
 
+from . import html_tables
 from .cjk_emphasis import cjk_friendly
 from .conversion import HANT, title_key  # noqa: F401  (THE title normalisation; re-exported)
 from .images.markup import figure_names, is_figure_target, parse_figure
@@ -63,8 +64,8 @@ ALLOWED_ATTRIBUTES = {
     "sup": {"id", "class", "title"},
     "span": {"class", "title", "lang"},
     "ol": {"start"},
-    "th": {"style"},
-    "td": {"style"},
+    "th": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},
     "figure": {"class"},
     "source": {"type", "srcset", "sizes"},
     "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"},
@@ -378,10 +379,40 @@ def _render_citation(self, tokens, idx, options, env) -> str:
     )
 
 
+def _html_table_rule(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: a stored raw-HTML table (``articles/html_tables.py``) from its ``<table>`` line
+    to the balanced ``</table>``; raw HTML stays off for everything else."""
+    if state.is_code_block(start_line):
+        return False
+    first = state.src[state.bMarks[start_line] + state.tShift[start_line]:state.eMarks[start_line]]
+    if not first[:7].lower() == "<table>":
+        return False
+    cache = state.env.setdefault("_html_tables", {})
+    if id(state.src) not in cache:
+        cache[id(state.src)] = html_tables.stored_table_blocks(state.src.split("\n"))
+    end = cache[id(state.src)].get(start_line)
+    if end is None or end > end_line:
+        return False
+    taken = end - start_line
+    if not silent:
+        token = state.push("html_table", "", 0)
+        token.map = [start_line, start_line + taken]
+        token.content = state.getLines(start_line, start_line + taken, state.blkIndent, True)
+    state.line = start_line + taken
+    return True
+
+
+def _render_html_table(self, tokens, idx, options, env) -> str:
+    return html_tables.render_stored(
+        tokens[idx].content, lambda text: self.render(_md.parseInline(text, env), options, env))
+
+
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(cjk_friendly)
+    md.block.ruler.before("table", "html_table", _html_table_rule, {"alt": ["paragraph"]})
+    md.add_render_rule("html_table", _render_html_table)
     md.inline.ruler.before("newline", "inert_run", _inert_run_rule)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)

@@ -36,6 +36,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 
 from .. import conversion
+from .. import html_tables
 from ..images.markup import canonical_name, figure_markup
 from ..mathml import looks_like_tex
 from ..scripts import HANS, HANT, parse_variants
@@ -219,7 +220,45 @@ _LINK_DESTINATION = re.compile(r"\]\((?:\\.|[^\s\\)])*")
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 
 
+def _table_link(href: str, title: str, label: str) -> str:
+    """A link inside a raw-HTML table, by the rule of :func:`convert_links`."""
+    target = wiki_target(href) if title == "wikilink" or title.startswith("fig:") else None
+    if target is not None:
+        if title.startswith("fig:") or re.match(r"(?i)(file|image|文件|档案|檔案|图像|圖像):", target):
+            return ""
+        return _wikilink(target, label)
+    if re.match(r"(?i)https?://", href):
+        return f"[{_escape_markdown(label)}](<{href.replace('>', '%3E')}>)"
+    return _escape_markdown(label)
+
+
+def _escape_markdown(text: str) -> str:
+    """Text that is literal in HTML but would be markup in Markdown."""
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+
+
+def _table_text(text: str) -> str:
+    """The text of a raw-HTML table cell in the stored dialect: literal, but ``[1]`` is a citation
+    and ``-{…}-`` a conversion rule, as in the rest of the file."""
+    text = re.sub(r"\\\[(\d+)\\\]", r"[^\1]", _escape_markdown(text))
+    return normalise_variants(text)
+
+
+_TABLE_SLOT = re.compile("\ue003(\\d+)\ue004")
+
+
 def _convert_prose(text: str) -> str:
+    # Raw-HTML tables (pandoc's, for cells that hold lists or paragraphs) keep their structure
+    # and links in the stored form of articles/html_tables.py (issue 22), as a block of their own.
+    tables: list[str] = []
+    for start, end in reversed(html_tables.find_tables(text)):
+        tables.append(html_tables.from_pandoc(text[start:end], _table_link, _table_text))
+        text = f"{text[:start]}\n\n\ue003{len(tables) - 1}\ue004\n\n{text[end:]}"
+    text = _convert_prose_outside_tables(text)
+    return _TABLE_SLOT.sub(lambda m: tables[int(m.group(1))], text) if tables else text
+
+
+def _convert_prose_outside_tables(text: str) -> str:
     formulas: list[str] = []
 
     # Link destinations escape parentheses too: …/wiki/C_\(programming_language\) is no formula.
