@@ -203,3 +203,20 @@ def test_home_counts_only_articles_readers_can_open(client):
     page = client.get(url("zh-hans", "home")).content.decode()
     count = re.search(r">条约</a>\D*(\d+)", page)
     assert count is not None and count.group(1) == "1"
+
+
+@pytest.mark.parametrize("script, start", [("zh-hans", "克莱门斯·冯·克林德男爵，是1900年义和团事变"),
+                                           ("zh-hant", "克萊門斯·馮·克林德男爵，是1900年義和團事變")])
+def test_meta_description_has_no_citation_markers_or_template_residue(client, script, start):
+    """Issue 22: the description is the lead's prose — no [1], no （，） left by unexpanded templates."""
+    article = ArticleFactory(
+        title_zh_hans="克林德",
+        lead_zh_hans="**克莱门斯·冯·克林德男爵**（，），是1900年义和团事变期间被杀的公使[^1]。北江省（）位于河内东方[^2]。")
+    ReferenceFactory(article=article, key="1", text_zh_hans="来源一")
+    ReferenceFactory(article=article, key="2", text_zh_hans="来源二")
+    with translation.override(script):
+        page = client.get(article.get_absolute_url()).content.decode()
+    description = re.search(r'<meta name="description" content="([^"]*)">', page).group(1)
+    assert description.startswith(start), description
+    assert "[" not in description and "（" not in description and "，，" not in description
+    assert description.endswith("东方。" if script == "zh-hans" else "東方。")
