@@ -113,7 +113,8 @@ class ArticleAdmin(MarkdownKeepsIndentation, VersionAdmin, TabbedTranslationAdmi
     search_fields = ("title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant")
     autocomplete_fields = ("categories",)
     date_hierarchy = "updated_at"
-    prepopulated_fields = {"slug_zh_hans": ("title_zh_hans",), "slug_zh_hant": ("title_zh_hant",)}
+    # No prepopulated slugs: the admin's JavaScript would drop a title's "." "(" "+" (Stdint.h →
+    # stdinth); an empty slug is filled on save by the one rule, articles/slugs.py.
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("title", "slug", "lead", "references_heading", "edit_token", "edit_base")}),

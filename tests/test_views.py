@@ -40,6 +40,39 @@ class TestArticleUrls:
         response = client.get(old)
         assert response.status_code == 301 and unquote(response["Location"]) == "/zh-hant/articles/江寧條約/"
 
+    @pytest.mark.parametrize("title, hans, hant", [
+        ("Stdint.h", "stdint.h", "stdint.h"),
+        (".uk", ".uk", ".uk"),
+        ("(2+1)维 KP方程", "(2+1)维-kp方程", "(2+1)維-kp方程"),
+        ("& (滨崎步单曲)", "&-(滨崎步单曲)", "&-(濱崎步單曲)"),
+    ])
+    def test_slugs_keep_the_titles_characters_and_answer(self, client, title, hans, hant):
+        """Issue 22: not stdinth, uk, 21维-kp方程; the pages answer under those URLs in both scripts."""
+        article = ArticleFactory(title_zh_hans=title)
+        assert (article.slug_zh_hans, article.slug_zh_hant) == (hans, hant)
+        for script, slug in (("zh-hans", hans), ("zh-hant", hant)):
+            assert unquote(article_url(article, script)) == f"/{script}/articles/{slug}/"
+            assert client.get(article_url(article, script)).status_code == 200
+
+    def test_an_existing_slug_is_kept_and_a_changed_one_redirects(self, client):
+        """Slugs made by the former rule stay (old URLs work); a renamed one answers 301."""
+        article = ArticleFactory(title_zh_hans="Stdint.h", slug_zh_hans="stdinth", slug_zh_hant="stdinth")
+        article.lead_zh_hans = "新的导言。"
+        article.save()
+        article.refresh_from_db()
+        assert (article.slug_zh_hans, article.slug_zh_hant) == ("stdinth", "stdinth")
+        article.slug_zh_hans = article.slug_zh_hant = ""
+        article.save()  # emptied: the new rule fills it, the former slug redirects
+        response = client.get("/zh-hans/articles/stdinth/")
+        assert response.status_code == 301 and unquote(response["Location"]) == "/zh-hans/articles/stdint.h/"
+
+    @pytest.mark.parametrize("script", ["zh-hans", "zh-hant"])
+    def test_wikipedia_underscore_url_redirects_like_a_space(self, client, script):
+        article = ArticleFactory(title_zh_hans="杨杰 (军事家)")
+        for written in ("杨杰_(军事家)", "楊傑_(軍事家)", "杨杰 (军事家)"):
+            response = client.get(f"/{script}/articles/{written}/")
+            assert response.status_code == 301 and response["Location"] == article_url(article, script), written
+
     def test_unknown_slug_is_404(self, client):
         assert client.get("/zh-hans/articles/没有这个条目/").status_code == 404
 
