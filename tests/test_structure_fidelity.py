@@ -87,3 +87,14 @@ def test_an_empty_references_heading_still_holds_the_footnotes_alone(client, tmp
     article = import_file(tmp_path, "甲.md", source)
     body = article_html(client, article, script)
     assert body.count('id="references-title"') == 1 and body.count("<h2") == 2  # 外部链接, 注释
+
+
+@pytest.mark.parametrize("script, heading", [(HANS, "参考资料"), (HANT, "參考資料")])
+def test_a_heading_of_empty_bullets_holds_the_footnotes_once(client, tmp_path, script, heading):
+    """熊斌's kind: the references heading holds only bullets of expanded <span> templates."""
+    source = ("**熊某**是将领\\[1\\]。\n\n## 生平\n\n曾任军长。\n\n## 参考资料\n\n"
+              "  - <span id=\"a\"></span>\n  - <span></span>\n\n1.  《将领传》\n")
+    article = import_file(tmp_path, "熊某.md", source)
+    body = article_html(client, article, script)
+    assert body.count(f">{heading}</h2>") == 1 and "<li></li>" not in body
+    assert body.index(f">{heading}</h2>") < body.index("将领传" if script == HANS else "將領傳")

@@ -495,7 +495,9 @@ def parse_wiki_markdown(text: str, file_title: str) -> ParsedArticle:
     bodies = [convert_inline(_without_residue(body)) for _, _, body in parts]
     home, home_stays = None, False
     if footnotes:
-        empty = [i for i, is_ref in enumerate(is_reference_heading) if is_ref and not bodies[i]]
+        # Empty: nothing a reader could read (bullets left by expanded <span> templates count as empty).
+        empty = [i for i, is_ref in enumerate(is_reference_heading)
+                 if is_ref and not any(ch.isalnum() for ch in bodies[i])]
         headed = [i for i, is_ref in enumerate(is_reference_heading) if is_ref]
         if empty:
             home = len(parts) - 1 if (len(parts) - 1) in empty else empty[-1]
