@@ -98,3 +98,11 @@ def test_a_heading_of_empty_bullets_holds_the_footnotes_once(client, tmp_path, s
     body = article_html(client, article, script)
     assert body.count(f">{heading}</h2>") == 1 and "<li></li>" not in body
     assert body.index(f">{heading}</h2>") < body.index("将领传" if script == HANS else "將領傳")
+
+
+def test_a_code_block_after_text_that_goes_keeps_its_indentation():
+    from articles.importing import parse_wiki_markdown
+
+    source = ("**某**。\n\n## 代码\n\n[Category:程序](https://zh.wikipedia.org/wiki/Category:程序 \"wikilink\")\n\n"
+              "    int32_t x = 1;\n    int32_t y = 2;\n")
+    assert parse_wiki_markdown(source, "某").sections[0].body == "    int32_t x = 1;\n    int32_t y = 2;"

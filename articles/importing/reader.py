@@ -302,6 +302,7 @@ def convert_inline(text: str) -> str:
         return _trimmed(_convert_prose(text))
     lines = text.split("\n")
     out: list[str] = []
+    starts_with_code = None  # whether the first chunk with any text left is code
     start = 0
     while start < len(lines):
         in_code = start in code
@@ -311,9 +312,10 @@ def convert_inline(text: str) -> str:
         chunk = "\n".join(lines[start:stop])
         # Executable blocks go even from code (harmless once escaped, but never worth storing).
         out.append(_HTML_BLOCK.sub("", chunk) if in_code else _convert_prose(chunk))
+        if starts_with_code is None and out[-1].strip():
+            starts_with_code = in_code
         start = stop
-    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
-    return _trimmed("\n".join(out), keep_indentation=first in code)
+    return _trimmed("\n".join(out), keep_indentation=bool(starts_with_code))
 
 
 _LIST_MARKER_LINE = re.compile(r"^[^\S\n]{1,3}(?:[-*+]|\d{1,9}[.)])(?:[^\S\n]|$)")
