@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
@@ -64,7 +64,19 @@ class ArticleAliasInline(admin.TabularInline):
     fields = ("name",)
 
 
-class SectionInline(TranslationStackedInline):
+class MarkdownKeepsIndentation:
+    """Markdown text fields keep their leading spaces when an editor saves: Django's form fields
+    strip them by default, and the first line's indentation is structure (``  - 第一款`` then
+    ``  - 第二款``: stripped from the first item only, every later item nests under it; issue 22)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField) and isinstance(field, forms.CharField):
+            field.strip = False
+        return field
+
+
+class SectionInline(MarkdownKeepsIndentation, TranslationStackedInline):
     model = Section
     extra = 0
     fields = ("position", "level", "heading", "body")
@@ -92,7 +104,7 @@ class GlossaryTermInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(MarkdownKeepsIndentation, VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -101,7 +113,8 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     search_fields = ("title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant")
     autocomplete_fields = ("categories",)
     date_hierarchy = "updated_at"
-    prepopulated_fields = {"slug_zh_hans": ("title_zh_hans",), "slug_zh_hant": ("title_zh_hant",)}
+    # No prepopulated slugs: the admin's JavaScript would drop a title's "." "(" "+" (Stdint.h →
+    # stdinth); an empty slug is filled on save by the one rule, articles/slugs.py.
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("title", "slug", "lead", "references_heading", "edit_token", "edit_base")}),

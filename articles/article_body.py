@@ -10,6 +10,8 @@ renderer only.
 """
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,10 +72,29 @@ def render_page(article: Article, script: str, *, editor: bool = False) -> Artic
     title = rendered.display_title or getattr(article, field_name("title", script)) or ""
     return ArticlePage(
         title=title,
-        description=Truncator(strip_tags(rendered.lead_html)).chars(DESCRIPTION_LENGTH),
+        description=description_of(rendered.lead_html),
         body=mark_safe(body),  # rendered by the template from sanitised Markdown output
         valid_until=None if editor else _next_scheduled(rendered.redlinks),
     )
+
+
+# What a search result's snippet should not show: citation markers, a figure's caption, a
+# formula's TeX annotation (MathML carries it beside the glyphs).
+_NOT_PROSE = re.compile(
+    r'<sup class="citation[^"]*"[^>]*>.*?</sup>|<figure\b.*?</figure>|<annotation\b.*?</annotation>', re.S)
+# Brackets left holding only punctuation or space where templates were not expanded: （，）, ()
+_EMPTY_BRACKETS = re.compile(r"[（(【\[][\s，,、；;：:。.·\-－—]*[）)】\]]")
+_REPEATED_PUNCTUATION = re.compile(r"([，、；。])[\s，、；]*(?=[，、；。])")
+
+
+def description_of(lead_html: str) -> str:
+    """The ``<meta name="description">`` text of a lead: its prose only — no citation markers
+    (``[1]``), captions or TeX — without the empty brackets and doubled commas that unexpanded
+    templates leave (``（，）``; issue 22), cut at :data:`DESCRIPTION_LENGTH` characters."""
+    text = html.unescape(strip_tags(_NOT_PROSE.sub("", lead_html)))
+    text = _EMPTY_BRACKETS.sub("", text)
+    text = _REPEATED_PUNCTUATION.sub("", text)
+    return Truncator(" ".join(text.split())).chars(DESCRIPTION_LENGTH)
 
 
 def _next_scheduled(redlinks) -> datetime | None:

@@ -117,6 +117,8 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
         lead_zh_hans=values["lead"][0], lead_zh_hant=values["lead"][1],
         sections=SimpleNamespace(all=lambda: sections), references=SimpleNamespace(all=lambda: references),
     )
+    preview.references_heading_zh_hans, preview.references_heading_zh_hant = _reconciled(
+        data, "references_heading", glossary)
     for item in fields:
         item.source = conversion_review.source_script(item.hans, item.hant, glossary)
         if item.source:

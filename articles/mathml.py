@@ -60,8 +60,11 @@ def tex_to_html(tex: str, display: bool = False) -> str:
         if rest.endswith("</math>"):
             # The TeX source rides along as MathML's own annotation (as on Wikipedia): invisible,
             # but copy-paste, screen readers and the fidelity measurement can read it.
-            return (f"{opening}><semantics>{rest[:-len('</math>')]}"
+            html = (f"{opening}><semantics>{rest[:-len('</math>')]}"
                     f'<annotation encoding="application/x-tex">{escape(tex)}</annotation></semantics></math>')
+            # A display formula wider than a phone scrolls inside its own box, never the page
+            # (issue 22: one formula made the page 1,038 px wide at 375 px).
+            return f'<span class="math-display">{html}</span>' if display else html
     return f'<code class="math-error">{escape(tex)}</code>'
 
 

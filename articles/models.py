@@ -29,6 +29,7 @@ from taggit.models import TagBase, TaggedItemBase
 from . import conversion, search
 from .conversion import HANS, HANT
 from .scripts import current_script
+from .slugs import TitleSlugField, title_slug
 from .text import has_control_characters, without_control_characters
 from .wikilinks import wikilink_targets
 
@@ -169,12 +170,13 @@ class SluggedMixin:
 
     slug_source = "title"
 
+    def slug_for(self, text: str) -> str:
+        return slugify(text, allow_unicode=True)
+
     def fill_slugs(self) -> None:
         for script in (HANS, HANT):
             column = field_name("slug", script)
-            current = getattr(self, column) or slugify(
-                getattr(self, field_name(self.slug_source, script)) or "", allow_unicode=True
-            )
+            current = getattr(self, column) or self.slug_for(getattr(self, field_name(self.slug_source, script)) or "")
             setattr(self, column, unique_slug(type(self), column, current, self.pk))
 
     def script_synced_fields(self) -> tuple[str, ...]:
@@ -438,8 +440,12 @@ class Article(SluggedMixin, ScriptSyncedModel):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
 
+    def slug_for(self, text: str) -> str:
+        """New articles' slugs keep the title's meaningful characters (``slugs.py``)."""
+        return title_slug(text)
+
     title = models.CharField(_("标题"), max_length=200)
-    slug = models.SlugField(_("网址名"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, blank=True)
+    slug = TitleSlugField(_("网址名"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, blank=True)
     lead = models.TextField(
         _("导言"), blank=True, validators=[text_limit()], help_text=_("第一个标题之前的文字（Markdown）。")
     )
@@ -593,9 +599,11 @@ class Article(SluggedMixin, ScriptSyncedModel):
     @classmethod
     def find_by_any_name(cls, name: str) -> "Article | None":
         """The article a slug, title, former slug or alias in either script names, if any
-        (a title or slug wins over an alias that two articles may share)."""
+        (a title or slug wins over an alias that two articles may share). An underscore reads as
+        a space too, as in MediaWiki's URLs (``杨杰_(军事家)``)."""
+        names = [name, name.replace("_", " ")] if "_" in name else [name]
         for kinds in (("title", "slug"), ("alias",)):
-            found = cls.objects.named(name, kinds).order_by("pk").first()
+            found = cls.objects.named(names, kinds).order_by("pk").first()
             if found is not None:
                 return found
         return None

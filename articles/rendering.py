@@ -36,6 +36,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import image as image_rule
 from markdown_it.rules_inline import link as link_rule
 
+from . import html_tables
 from .cjk_emphasis import cjk_friendly
 from .conversion import HANT, title_key  # noqa: F401  (THE title normalisation; re-exported)
 from .images.markup import figure_names, is_figure_target, parse_figure
@@ -63,8 +64,8 @@ ALLOWED_ATTRIBUTES = {
     "sup": {"id", "class", "title"},
     "span": {"class", "title", "lang"},
     "ol": {"start"},
-    "th": {"style"},
-    "td": {"style"},
+    "th": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},
     "figure": {"class"},
     "source": {"type", "srcset", "sizes"},
     "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"},
@@ -133,6 +134,7 @@ class RenderContext:
     images: dict = field(default_factory=dict)  # image name → articles.images.models.Image
     missing_images: list[str] = field(default_factory=list)  # figures whose file is missing
     display_title: str = ""  # set by a -{T|…}- in the text (MediaWiki's title conversion)
+    eager_figure: bool = False  # the next figure is in view when the page opens (the lead's first)
 
 
 # --- inline rules -------------------------------------------------------------------------------
@@ -291,7 +293,8 @@ def _render_figure(self, tokens, idx, options, env) -> str:
     caption_html = self.render(_md.parseInline(caption, env), options, env) if caption else ""
     # No alt text of its own: the caption's words (the tags of its HTML dropped) describe it.
     alt = figure.alt or getattr(image, f"alt_{script_suffix}") or nh3.clean(caption_html, tags=set())
-    html = figure_html(image, image.get_absolute_url(), caption_html, alt)
+    eager, context.eager_figure = context.eager_figure, False
+    html = figure_html(image, image.get_absolute_url(), caption_html, alt, eager=eager)
     # A <figure> cannot sit inside <p>: close the paragraph around it (empty ones are dropped later).
     return f"</p>{html}<p>" if figure_meta_in_paragraph(tokens[idx]) else html
 
@@ -344,11 +347,20 @@ def conversion_markup_text(content: str, script: str) -> tuple[str, str]:
 
 def _render_variant(self, tokens, idx, options, env) -> str:
     """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text; flags: see
-    :func:`conversion_markup_text`."""
+    :func:`conversion_markup_text`.
+
+    The text chosen is Markdown like the text around it (``-{zh-tw:**篷車**;zh-cn:**棚车**}-``
+    is bold, a ``[[link]]`` links; issue 22), except ``R``'s raw text and ``D``'s description.
+    A variant's text holds no braces, so it cannot nest another ``-{…}-``.
+    """
     context: RenderContext = env["context"]
-    text, title = conversion_markup_text(tokens[idx].content.replace("\\|", "|"), context.script)
+    content = tokens[idx].content.replace("\\|", "|")
+    text, title = conversion_markup_text(content, context.script)
     context.display_title = context.display_title or title
-    return escape(text)
+    flagged = _FLAGS.match(content)
+    if not text.strip() or (flagged and set(flagged.group(1).upper().replace(" ", "").split(";")) & {"R", "D"}):
+        return escape(text)
+    return self.render(_md.parseInline(text, env), options, env)
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:
@@ -367,10 +379,40 @@ def _render_citation(self, tokens, idx, options, env) -> str:
     )
 
 
+def _html_table_rule(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """Block rule: a stored raw-HTML table (``articles/html_tables.py``) from its ``<table>`` line
+    to the balanced ``</table>``; raw HTML stays off for everything else."""
+    if state.is_code_block(start_line):
+        return False
+    first = state.src[state.bMarks[start_line] + state.tShift[start_line]:state.eMarks[start_line]]
+    if not first[:7].lower() == "<table>":
+        return False
+    cache = state.env.setdefault("_html_tables", {})
+    if id(state.src) not in cache:
+        cache[id(state.src)] = html_tables.stored_table_blocks(state.src.split("\n"))
+    end = cache[id(state.src)].get(start_line)
+    if end is None or end > end_line:
+        return False
+    taken = end - start_line
+    if not silent:
+        token = state.push("html_table", "", 0)
+        token.map = [start_line, start_line + taken]
+        token.content = state.getLines(start_line, start_line + taken, state.blkIndent, True)
+    state.line = start_line + taken
+    return True
+
+
+def _render_html_table(self, tokens, idx, options, env) -> str:
+    return html_tables.render_stored(
+        tokens[idx].content, lambda text: self.render(_md.parseInline(text, env), options, env))
+
+
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(cjk_friendly)
+    md.block.ruler.before("table", "html_table", _html_table_rule, {"alt": ["paragraph"]})
+    md.add_render_rule("html_table", _render_html_table)
     md.inline.ruler.before("newline", "inert_run", _inert_run_rule)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
@@ -465,6 +507,7 @@ class RenderedSection:
     anchor: str
     heading_html: str
     body_html: str
+    number: str = ""  # the table of contents' number by level: 1, 1.1, 2 (MediaWiki's)
 
 
 @dataclass
@@ -476,6 +519,9 @@ class RenderedArticle:
     unknown_citations: list[str]
     missing_images: list[str] = field(default_factory=list)
     display_title: str = ""  # from a -{T|…}- rule, shown instead of the title when set
+    #: The anchor of the section the references are shown in (its heading is the article's
+    #: references heading), or "" for a references section of their own after the sections.
+    references_section: str = ""
 
 
 def render_article(article, script: str, *, show_editor_notes: bool = False) -> RenderedArticle:
@@ -502,17 +548,26 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
         show_editor_notes=show_editor_notes,
         images=fetch_images(figure_names(texts)),
     )
+    context.eager_figure = True  # the lead's first figure is in view when the page opens
     lead_html = render_markdown(value(article, "lead"), context)
+    context.eager_figure = False
+    numbers = outline_numbers([s.level for s in sections])
     rendered_sections = [
         RenderedSection(
+            number=number,
             position=s.position,
             level=s.level,
             anchor=f"s{index}",
             heading_html=render_inline(value(s, "heading"), context),
             body_html=render_markdown(value(s, "body"), context),
         )
-        for index, s in enumerate(sections, start=1)
+        for index, (s, number) in enumerate(zip(sections, numbers), start=1)
     ]
+
+    references_heading = value(article, "references_heading").strip()
+    references_section = next(
+        (r.anchor for s, r in zip(reversed(sections), reversed(rendered_sections))
+         if references_heading and value(s, "heading").strip() == references_heading), "")
 
     citations = context.citations
     reference_context = RenderContext(script=script, links=context.links, redlinks=context.redlinks,
@@ -547,7 +602,27 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
         unknown_citations=citations.unknown,
         missing_images=context.missing_images,
         display_title=context.display_title,
+        references_section=references_section if rendered_references else "",
     )
+
+
+def outline_numbers(levels: list[int]) -> list[str]:
+    """Numbers by level as MediaWiki's table of contents shows them: 2, 3, 3, 2 → 1, 1.1, 1.2, 2.
+
+    A skipped level does not add a number (2, 4 → 1, 1.1), and a heading shallower than the first
+    one starts again at the top, as MediaWiki does.
+    """
+    stack: list[tuple[int, int]] = []  # (level, count) from the top down
+    numbers = []
+    for level in levels:
+        while stack and stack[-1][0] > level:
+            stack.pop()
+        if stack and stack[-1][0] == level:
+            stack[-1] = (level, stack[-1][1] + 1)
+        else:
+            stack.append((level, 1))
+        numbers.append(".".join(str(count) for _, count in stack))
+    return numbers
 
 
 def _letter(n: int) -> str:

@@ -36,6 +36,7 @@ from django.utils.safestring import SafeString, mark_safe
 from . import conversion
 from .conversion import HANS
 from .scripts import parse_variants
+from .html_tables import STORED_TAG
 
 SEARCH_COLUMNS = ("search_title", "search_lead", "search_document", "search_tokens")
 MAX_QUERY_LENGTH = 100
@@ -43,6 +44,7 @@ MAX_TERMS = 8
 SNIPPET_CHARS = 120
 
 _MARKUP = [
+    (STORED_TAG, " "),  # the structure tags of a raw-HTML table (articles/html_tables.py)
     # No class includes "[": a run of openers ("[[" ×20,000) costs linear time (issue 17).
     (re.compile(r"\[\[([^\[\]|]*)\|([^\[\]]*)\]\]"), r"\2"),  # [[target|label]] → label
     (re.compile(r"\[\[([^\[\]]*)\]\]"), r"\1"),

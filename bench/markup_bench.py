@@ -25,7 +25,8 @@ from articles.models import MAX_TEXT_CHARS  # noqa: E402
 from articles.rendering import RenderContext, render_markdown  # noqa: E402
 
 PATTERNS = {"-{ ×100k": "-{", "[^ ×100k": "[^", "[ ×200k": "[", "[[ ×20k": "[[", "` ×200k": "`",
-            "[[File: ×28k": "[[File:", "![ ×100k": "![", "](  ×100k": "](", "| ×200k": "|", "* ×200k": "*"}
+            "[[File: ×28k": "[[File:", "![ ×100k": "![", "](  ×100k": "](", "| ×200k": "|", "* ×200k": "*",
+            "<table>\\n ×25k": "<table>\n"}
 STEPS = {
     "convert": lambda text: conversion.to_traditional(text),
     "render": lambda text: render_markdown(text, RenderContext(script="zh-hans", links={})),

@@ -162,3 +162,18 @@ def test_editors_group_can_edit_articles_but_not_users(editor_client, editor):
     assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
     assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
     assert not editor.has_perm("articles.delete_article")
+
+
+def test_saving_unchanged_keeps_a_lists_indentation(editor_client):
+    """Issue 22: a body that starts with pandoc's indented list keeps the first item's spaces when
+    an editor saves the form (Django strips form text by default, which re-nested the list)."""
+    from articles.models import Section
+
+    article = ArticleFactory(title_zh_hans="北江省", lead_zh_hans="  - 甲\n  - 乙")
+    Section.objects.create(article=article, position=1, level=2, heading_zh_hans="经济", body_zh_hans="  - 农业\n  - 森林")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(editor_client.get(url).content.decode(), "article_form")
+    assert editor_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert (article.lead_zh_hans, article.lead_zh_hant) == ("  - 甲\n  - 乙", "  - 甲\n  - 乙")
+    assert article.sections.get().body_zh_hant == "  - 農業\n  - 森林"

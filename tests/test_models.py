@@ -144,3 +144,19 @@ class TestTags:
         article.tags.set(["苏联", "條約"])
         assert sorted(article.tags.names()) == ["条约", "苏联"]
         assert list(Article.objects.filter(tags__name__in=[Tag.canonical("蘇聯")])) == [article]
+
+
+@pytest.mark.parametrize("script, message", [("zh-hans", "网址名只能包含"), ("zh-hant", "網址名只能包含")])
+def test_article_slug_accepts_title_characters_and_refuses_the_rest(script, message):
+    """Issue 22: a slug such as stdint.h or (2+1)维-kp方程 is valid; a slash or a slug of dots is not."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    ok = Article(title_zh_hans="Stdint.h", slug_zh_hans="stdint.h", slug_zh_hant="(2+1)維-kp方程")
+    ok.full_clean(exclude=["categories", "tags"])
+    for bad in ("a/b", "..", "a b"):
+        article = Article(title_zh_hans="甲", slug_zh_hans=bad, slug_zh_hant="甲")
+        with translation.override(script):
+            with pytest.raises(ValidationError) as error:
+                article.full_clean(exclude=["categories", "tags"])
+            assert message in str(error.value.message_dict["slug_zh_hans"])

@@ -131,3 +131,35 @@ def test_no_double_stars_left_outside_code(script, text, html):
 def test_dollars_around_chinese_text_are_prices(script):
     html = render("售价US$100（约合港币HK$a）与$x^2$。", script)
     assert "售价US$100（约合港币HK$a）与" in html and html.count("<math") == 1
+
+
+RULE = "台湾称-{zh-tw:**篷車**; zh-hant:**棚車**，又稱**篷車**;\nzh-cn:**棚车**，又称**篷车**}-，用于运货。"
+
+
+@pytest.mark.parametrize("script, shown", [
+    (HANS, "台湾称<strong>棚车</strong>，又称<strong>篷车</strong>，用于运货。"),
+    (HANT, "台湾称<strong>棚車</strong>，又稱<strong>篷車</strong>，用于运货。"),
+])
+def test_a_multi_line_rule_with_regional_keys_and_bold(script, shown):
+    """Issue 22: a rule spanning a line break, regional keys, bold inside: the script's text, bold,
+    no ``**``; zh-hant is preferred to zh-tw, and zh-cn stands for zh-hans."""
+    assert render(RULE, script) == f"<p>{shown}</p>\n"
+
+
+@pytest.mark.parametrize("script, shown", [(HANS, "软件"), (HANT, "軟件")])
+@pytest.mark.parametrize("keys", ["zh-cn:{hans};zh-hk:{hant}", "zh-sg:{hans};zh-mo:{hant}", "zh-my:{hans};zh-tw:{hant}"])
+def test_regional_keys_fall_back_to_their_script(script, shown, keys):
+    assert render("用-{" + keys.format(hans="软件", hant="軟件") + "}-写", script) == f"<p>用{shown}写</p>\n"
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_rule_spanning_lines_survives_import_in_both_scripts(script, db, tmp_path):
+    from articles.importing import read_article_file, save_article
+    from articles.rendering import render_article
+
+    path = tmp_path / "棚车.md"
+    path.write_text(f"**棚车**是货车。\n\n## 名称\n\n{RULE}\n", encoding="utf-8")
+    article = save_article(read_article_file(path)).article
+    body = render_article(article, script).sections[0].body_html
+    words = ("棚车", "篷车") if script == HANS else ("棚車", "篷車")
+    assert "**" not in body and "{" not in body and all(f"<strong>{w}</strong>" in body for w in words)

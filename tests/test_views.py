@@ -40,6 +40,39 @@ class TestArticleUrls:
         response = client.get(old)
         assert response.status_code == 301 and unquote(response["Location"]) == "/zh-hant/articles/江寧條約/"
 
+    @pytest.mark.parametrize("title, hans, hant", [
+        ("Stdint.h", "stdint.h", "stdint.h"),
+        (".uk", ".uk", ".uk"),
+        ("(2+1)维 KP方程", "(2+1)维-kp方程", "(2+1)維-kp方程"),
+        ("& (滨崎步单曲)", "&-(滨崎步单曲)", "&-(濱崎步單曲)"),
+    ])
+    def test_slugs_keep_the_titles_characters_and_answer(self, client, title, hans, hant):
+        """Issue 22: not stdinth, uk, 21维-kp方程; the pages answer under those URLs in both scripts."""
+        article = ArticleFactory(title_zh_hans=title)
+        assert (article.slug_zh_hans, article.slug_zh_hant) == (hans, hant)
+        for script, slug in (("zh-hans", hans), ("zh-hant", hant)):
+            assert unquote(article_url(article, script)) == f"/{script}/articles/{slug}/"
+            assert client.get(article_url(article, script)).status_code == 200
+
+    def test_an_existing_slug_is_kept_and_a_changed_one_redirects(self, client):
+        """Slugs made by the former rule stay (old URLs work); a renamed one answers 301."""
+        article = ArticleFactory(title_zh_hans="Stdint.h", slug_zh_hans="stdinth", slug_zh_hant="stdinth")
+        article.lead_zh_hans = "新的导言。"
+        article.save()
+        article.refresh_from_db()
+        assert (article.slug_zh_hans, article.slug_zh_hant) == ("stdinth", "stdinth")
+        article.slug_zh_hans = article.slug_zh_hant = ""
+        article.save()  # emptied: the new rule fills it, the former slug redirects
+        response = client.get("/zh-hans/articles/stdinth/")
+        assert response.status_code == 301 and unquote(response["Location"]) == "/zh-hans/articles/stdint.h/"
+
+    @pytest.mark.parametrize("script", ["zh-hans", "zh-hant"])
+    def test_wikipedia_underscore_url_redirects_like_a_space(self, client, script):
+        article = ArticleFactory(title_zh_hans="杨杰 (军事家)")
+        for written in ("杨杰_(军事家)", "楊傑_(軍事家)", "杨杰 (军事家)"):
+            response = client.get(f"/{script}/articles/{written}/")
+            assert response.status_code == 301 and response["Location"] == article_url(article, script), written
+
     def test_unknown_slug_is_404(self, client):
         assert client.get("/zh-hans/articles/没有这个条目/").status_code == 404
 
@@ -93,7 +126,8 @@ class TestArticlePage:
         article.categories.add(visible, hidden)
         article.tags.add("条约")
         page = client.get(article.get_absolute_url()).content.decode()
-        assert '<a href="#s1">背景</a>' in page and '<a href="#s2">细节</a>' in page
+        assert '<a href="#s1"><span class="toc-number">1</span> 背景</a>' in page
+        assert '<a href="#s2"><span class="toc-number">1.1</span> 细节</a>' in page
         assert '<h3 id="s2">细节</h3>' in page
         assert "外交" in page and "维护分类" not in page
         assert 'rel="tag">条约</a>' in page
@@ -101,6 +135,18 @@ class TestArticlePage:
         with translation.override("zh-hant"):
             page = client.get(article.get_absolute_url()).content.decode()
         assert 'rel="tag">條約</a>' in page and "第一個來源" in page
+
+    @pytest.mark.parametrize("script", ["zh-hans", "zh-hant"])
+    def test_toc_numbers_by_level_like_mediawiki(self, client, script):
+        """Issue 22: 1, 1.1, 1.2, 2, 2.1 (a skipped level adds no number), not 1–5 with indents."""
+        article = ArticleFactory(title_zh_hans="条约", lead_zh_hans="导言。")
+        for position, (level, heading) in enumerate([(2, "背景"), (3, "起因"), (3, "谈判"), (2, "内容"), (4, "条款")], 1):
+            SectionFactory(article=article, position=position, level=level, heading_zh_hans=heading, body_zh_hans="正文。")
+        with translation.override(script):
+            page = client.get(article.get_absolute_url()).content.decode()
+        toc = page.split('class="toc"', 1)[1].split("</nav>", 1)[0]
+        assert re.findall(r'<span class="toc-number">([\d.]+)</span>', toc) == ["1", "1.1", "1.2", "2", "2.1"]
+        assert ("谈判" if script == "zh-hans" else "談判") in toc
 
     def test_draft_is_404_for_readers_and_shown_with_banner_to_editors(self, client, editor):
         draft = ArticleFactory(status=Article.Status.DRAFT, title_zh_hans="草稿条约")
@@ -190,3 +236,20 @@ def test_home_counts_only_articles_readers_can_open(client):
     page = client.get(url("zh-hans", "home")).content.decode()
     count = re.search(r">条约</a>\D*(\d+)", page)
     assert count is not None and count.group(1) == "1"
+
+
+@pytest.mark.parametrize("script, start", [("zh-hans", "克莱门斯·冯·克林德男爵，是1900年义和团事变"),
+                                           ("zh-hant", "克萊門斯·馮·克林德男爵，是1900年義和團事變")])
+def test_meta_description_has_no_citation_markers_or_template_residue(client, script, start):
+    """Issue 22: the description is the lead's prose — no [1], no （，） left by unexpanded templates."""
+    article = ArticleFactory(
+        title_zh_hans="克林德",
+        lead_zh_hans="**克莱门斯·冯·克林德男爵**（，），是1900年义和团事变期间被杀的公使[^1]。北江省（）位于河内东方[^2]。")
+    ReferenceFactory(article=article, key="1", text_zh_hans="来源一")
+    ReferenceFactory(article=article, key="2", text_zh_hans="来源二")
+    with translation.override(script):
+        page = client.get(article.get_absolute_url()).content.decode()
+    description = re.search(r'<meta name="description" content="([^"]*)">', page).group(1)
+    assert description.startswith(start), description
+    assert "[" not in description and "（" not in description and "，，" not in description
+    assert description.endswith("东方。" if script == "zh-hans" else "東方。")

@@ -3,7 +3,13 @@
 Renditions were made at upload (``processing.py``), so rendering a figure is string formatting from
 the image row — no file access, no image decoding. The browser picks a width from ``srcset`` and
 ``sizes`` and WebP when it can; ``width``/``height`` reserve the space (no layout shift) and
-``loading="lazy"`` defers figures below the fold.
+``loading="lazy"`` defers figures below the fold — except the lead's figure (``eager``), which is
+in view when the page opens.
+
+Layout is MediaWiki's thumbnail (issue 22): a figure floats right at a thumbnail width
+(``THUMB_WIDTH``, MediaWiki's default ``thumb`` size) and the text wraps around it; on a narrow
+screen it takes the column (``static/css/site.css``). The figure's link always has an accessible
+name: the alt text, else the caption's words, else the image's name.
 """
 from __future__ import annotations
 
@@ -14,8 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Image
 
-# The article column is at most 46rem wide; on a phone a figure takes the whole width.
-SIZES = "(max-width: 46rem) 100vw, 40rem"
+#: CSS pixels of a thumbnail (MediaWiki's default ``thumb`` width is 220 px, 250 px since 1.40).
+THUMB_WIDTH = 220
+# On a phone (the breakpoint of site.css) a figure takes the whole width, elsewhere a thumbnail.
+SIZES = f"(max-width: 480px) 100vw, {THUMB_WIDTH}px"
 MISSING_TITLE = _("图片文件尚未上传，读者看不到这张图")
 MISSING_LABEL = _("缺少图片")
 
@@ -31,8 +39,9 @@ def _srcset(image: Image, fmt: str) -> str:
     return ", ".join(f"{url} {width}w" for url, width in image.rendition_urls(fmt))
 
 
-def figure_html(image: Image, page_url: str, caption_html: str, alt: str) -> str:
-    """A figure for an image that has its file (callers handle missing ones)."""
+def figure_html(image: Image, page_url: str, caption_html: str, alt: str, *, eager: bool = False) -> str:
+    """A figure for an image that has its file (callers handle missing ones); ``eager`` for the
+    figure in view when the page opens (not lazy-loaded)."""
     fallback = image.fallback_format()
     fallback_urls = image.rendition_urls(fallback)
     # The widest rendition up to 640 px is the src for browsers without srcset, and its size is the
@@ -43,13 +52,22 @@ def figure_html(image: Image, page_url: str, caption_html: str, alt: str) -> str
     if fallback != "webp":
         sources = f'<source type="image/webp" srcset="{escape(_srcset(image, "webp"))}" sizes="{SIZES}">'
     caption = f"<figcaption>{caption_html}</figcaption>" if caption_html else ""
+    alt = html.unescape(alt).strip() or readable_name(image.name)  # the link's accessible name
+    loading = "eager" if eager else "lazy"
     return (
         f'<figure class="figure"><a class="figure-link" href="{escape(page_url)}">'
         f"<picture>{sources}"
         f'<img src="{escape(src)}" srcset="{escape(_srcset(image, fallback))}" sizes="{SIZES}" '
-        f'width="{rendition["width"]}" height="{rendition["height"]}" alt="{escape(html.unescape(alt))}" '
-        f'loading="lazy" decoding="async"></picture></a>{caption}</figure>'
+        f'width="{rendition["width"]}" height="{rendition["height"]}" alt="{escape(alt)}" '
+        f'loading="{loading}" decoding="async"></picture></a>{caption}</figure>'
     )
+
+
+def readable_name(name: str) -> str:
+    """An image name as words (``Ketteler_portrait.jpg`` → ``Ketteler portrait``): the last resort
+    for a figure's alternative text, so that its link never lacks a name."""
+    stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
+    return stem.replace("_", " ").strip() or name
 
 
 def missing_figure_html(name: str, page_url: str | None) -> str:

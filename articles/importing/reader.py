@@ -36,6 +36,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 
 from .. import conversion
+from .. import html_tables
 from ..images.markup import canonical_name, figure_markup
 from ..mathml import looks_like_tex
 from ..scripts import HANS, HANT, parse_variants
@@ -198,10 +199,16 @@ def _unexpanded_template(match: re.Match[str]) -> str:
 def strip_html(text: str) -> str:
     """Drop raw HTML (keeping the text between tags), executable blocks with their content, and
     unexpanded wiki templates (see :func:`_unexpanded_template`), which pandoc could not render either."""
-    text = _HTML_TAG.sub("", _HTML_BLOCK.sub("", text))
+    text = _HTML_TAG.sub(_REMOVED, _HTML_BLOCK.sub(_REMOVED, text))
     while _TEMPLATE.search(text):  # nested templates, innermost first
-        text = _TEMPLATE.sub(_unexpanded_template, text)
-    return text
+        text = _TEMPLATE.sub(lambda m: _unexpanded_template(m) or _REMOVED, text)
+    # What stood after markup removed at the start of a line does not become indented by the
+    # spaces that followed the markup: ``{{-}}   **名**`` would otherwise read as a code block.
+    return _REMOVED_AT_LINE_START.sub(r"\1", text).replace(_REMOVED, "")
+
+
+_REMOVED = "\ue002"  # marks where markup was removed, until the spaces after it are settled
+_REMOVED_AT_LINE_START = re.compile(r"^([^\S\n]*)(?:\ue002[^\S\n]*)+", re.M)
 
 
 _EMPTY_BOLD = re.compile(r"(?<!\*)\*{4}(?!\*)")
@@ -213,7 +220,45 @@ _LINK_DESTINATION = re.compile(r"\]\((?:\\.|[^\s\\)])*")
 _MATH_SLOT = re.compile("\ue000(\\d+)\ue001")
 
 
+def _table_link(href: str, title: str, label: str) -> str:
+    """A link inside a raw-HTML table, by the rule of :func:`convert_links`."""
+    target = wiki_target(href) if title == "wikilink" or title.startswith("fig:") else None
+    if target is not None:
+        if title.startswith("fig:") or re.match(r"(?i)(file|image|文件|档案|檔案|图像|圖像):", target):
+            return ""
+        return _wikilink(target, label)
+    if re.match(r"(?i)https?://", href):
+        return f"[{_escape_markdown(label)}](<{href.replace('>', '%3E')}>)"
+    return _escape_markdown(label)
+
+
+def _escape_markdown(text: str) -> str:
+    """Text that is literal in HTML but would be markup in Markdown."""
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+
+
+def _table_text(text: str) -> str:
+    """The text of a raw-HTML table cell in the stored dialect: literal, but ``[1]`` is a citation
+    and ``-{…}-`` a conversion rule, as in the rest of the file."""
+    text = re.sub(r"\\\[(\d+)\\\]", r"[^\1]", _escape_markdown(text))
+    return normalise_variants(text)
+
+
+_TABLE_SLOT = re.compile("\ue003(\\d+)\ue004")
+
+
 def _convert_prose(text: str) -> str:
+    # Raw-HTML tables (pandoc's, for cells that hold lists or paragraphs) keep their structure
+    # and links in the stored form of articles/html_tables.py (issue 22), as a block of their own.
+    tables: list[str] = []
+    for start, end in reversed(html_tables.find_tables(text)):
+        tables.append(html_tables.from_pandoc(text[start:end], _table_link, _table_text))
+        text = f"{text[:start]}\n\n\ue003{len(tables) - 1}\ue004\n\n{text[end:]}"
+    text = _convert_prose_outside_tables(text)
+    return _TABLE_SLOT.sub(lambda m: tables[int(m.group(1))], text) if tables else text
+
+
+def _convert_prose_outside_tables(text: str) -> str:
     formulas: list[str] = []
 
     # Link destinations escape parentheses too: …/wiki/C_\(programming_language\) is no formula.
@@ -254,9 +299,10 @@ def convert_inline(text: str) -> str:
     """
     code = _code_block_lines(text) if ("    " in text or "```" in text or "~~~" in text) else set()
     if not code:
-        return _convert_prose(text).strip()
+        return _trimmed(_convert_prose(text))
     lines = text.split("\n")
     out: list[str] = []
+    starts_with_code = None  # whether the first chunk with any text left is code
     start = 0
     while start < len(lines):
         in_code = start in code
@@ -266,9 +312,26 @@ def convert_inline(text: str) -> str:
         chunk = "\n".join(lines[start:stop])
         # Executable blocks go even from code (harmless once escaped, but never worth storing).
         out.append(_HTML_BLOCK.sub("", chunk) if in_code else _convert_prose(chunk))
+        if starts_with_code is None and out[-1].strip():
+            starts_with_code = in_code
         start = stop
-    # Blank lines go at both ends, but not a code block's indentation.
-    return re.sub(r"^(?:[^\S\n]*\n)+", "", "\n".join(out)).rstrip()
+    return _trimmed("\n".join(out), keep_indentation=bool(starts_with_code))
+
+
+_LIST_MARKER_LINE = re.compile(r"^[^\S\n]{1,3}(?:[-*+]|\d{1,9}[.)])(?:[^\S\n]|$)")
+
+
+def _trimmed(text: str, keep_indentation: bool = False) -> str:
+    """Blank lines and white space go at both ends, but never a code block's indentation nor a
+    list item's: those are structure.
+
+    pandoc indents a top-level list item by two spaces (``  - 第一款``); stripping them from the
+    first item only (issue 22) made every later item, still indented, a sub-item of the first.
+    Before a paragraph, up to three spaces mean nothing in CommonMark (and are often what a
+    removed rule or template left), so they go.
+    """
+    text = re.sub(r"^(?:[^\S\n]*\n)+", "", text).rstrip()
+    return text if keep_indentation or _LIST_MARKER_LINE.match(text) else text.lstrip()
 
 
 def _conversion_as_text(match: re.Match[str]) -> str:
@@ -427,13 +490,21 @@ def parse_wiki_markdown(text: str, file_title: str) -> ParsedArticle:
     # Notes and references keep their own headings and order (Cite's groups): a bibliography or
     # "external links" list stays a section of its own; the footnotes list is the article's
     # references, shown under the heading of the section that held it when that section is
-    # otherwise empty (else under the last empty notes/references heading).
+    # otherwise empty (else under the last empty notes/references heading). When every such
+    # heading holds something (leftovers of expanded templates, a stray bold name, a
+    # bibliography), the footnotes go under the last of them, after what it holds: that section
+    # stays and the renderer puts the references in it (issue 22: never a second heading).
     bodies = [convert_inline(_without_residue(body)) for _, _, body in parts]
-    home = None
+    home, home_stays = None, False
     if footnotes:
-        empty = [i for i, is_ref in enumerate(is_reference_heading) if is_ref and not bodies[i]]
+        # Empty: nothing a reader could read (bullets left by expanded <span> templates count as empty).
+        empty = [i for i, is_ref in enumerate(is_reference_heading)
+                 if is_ref and not any(ch.isalnum() for ch in bodies[i])]
+        headed = [i for i, is_ref in enumerate(is_reference_heading) if is_ref]
         if empty:
             home = len(parts) - 1 if (len(parts) - 1) in empty else empty[-1]
+        elif headed:
+            home, home_stays = headed[-1], True
 
     sections: list[ParsedSection] = []
     references_heading = ""
@@ -441,7 +512,8 @@ def parse_wiki_markdown(text: str, file_title: str) -> ParsedArticle:
         heading = clean_title(convert_inline(heading), keep_conversion=True)
         if index == home:
             references_heading = heading
-            continue
+            if not home_stays:
+                continue
         sections.append(ParsedSection(level=min(max(level, 2), 4), heading=heading, body=body))
 
     return ParsedArticle(

@@ -102,3 +102,35 @@ def test_editor_uploads_and_places_an_image_with_the_chooser(page: Page, django_
     article = Article.objects.get(title_zh_hans="会议条目")
     page.goto(f"/zh-hant/articles/{article.slug_zh_hant}/")
     expect(page.locator("figure figcaption")).to_have_text("會議現場")
+
+
+def test_a_thumbnail_floats_right_at_thumbnail_width_and_text_wraps(page: Page, illustrated: Article) -> None:
+    """Issue 22: a figure is MediaWiki's thumbnail — floated right, about 220–250 px wide, the text
+    beside it — and takes the column on a phone; the lead's figure is not lazy; its link has a name."""
+    long_text = "条约签订于北京。" * 60
+    illustrated.lead_zh_hans = f"[[File:签字.jpg|签字时的头发与面条]]\n\n{long_text}"
+    illustrated.save()
+    for script, slug, caption in (("zh-hans", illustrated.slug_zh_hans, "签字时的头发与面条"),
+                                  ("zh-hant", illustrated.slug_zh_hant, "簽字時的頭髮與麵條")):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"/{script}/articles/{slug}/")
+        figure = page.locator(".lead figure").first
+        link = page.get_by_role("link", name=caption)
+        assert link.count() == 1 and figure.locator("img").get_attribute("loading") != "lazy"
+        image = figure.locator("img")
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        box, column = figure.bounding_box(), page.locator(".lead").bounding_box()
+        assert box is not None and column is not None
+        assert 200 <= box["width"] <= 260, f"{script}: thumbnail is {box['width']} px wide"
+        assert abs((box["x"] + box["width"]) - (column["x"] + column["width"])) <= 2, "not on the right"
+        # The paragraph's first line runs beside the figure, left of it (text wraps, not pushed down).
+        first_line = page.evaluate("""() => {
+            const p = document.querySelector('.lead p'); const range = document.createRange();
+            range.setStart(p.firstChild, 0); range.setEnd(p.firstChild, 1);
+            const r = range.getBoundingClientRect(); return {top: r.top, right: r.right}; }""")
+        assert first_line["top"] < box["y"] + box["height"] and first_line["right"] < box["x"]
+
+        page.set_viewport_size({"width": 375, "height": 740})
+        box, column = figure.bounding_box(), page.locator(".lead").bounding_box()
+        assert box is not None and column is not None and box["width"] >= column["width"] - 2, "not full width on a phone"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375

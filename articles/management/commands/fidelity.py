@@ -131,6 +131,46 @@ class _VisibleText(HTMLParser):
                         " ".join(parser.code))
 
 
+class Structure(NamedTuple):
+    """The block structure a reader sees: list items per nesting depth (1 = top level) and tables."""
+
+    list_items: tuple[int, ...]  # index 0: items at depth 1, index 1: depth 2 …
+    tables: int
+
+    def nested(self) -> tuple[int, ...]:
+        """Items below the top level, per depth (what re-nesting changes; issue 22)."""
+        return self.list_items[1:]
+
+
+class _StructureCounter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.items: Counter = Counter()
+        self.tables = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in {"ul", "ol"}:
+            self.depth += 1
+        elif tag == "li":
+            self.items[max(self.depth, 1)] += 1
+        elif tag == "table":
+            self.tables += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"ul", "ol"} and self.depth:
+            self.depth -= 1
+
+
+def structure_of(html: str) -> Structure:
+    """List items per depth and the number of tables of an HTML fragment."""
+    counter = _StructureCounter()
+    counter.feed(html)
+    counter.close()
+    deepest = max(counter.items, default=0)
+    return Structure(tuple(counter.items[d] for d in range(1, deepest + 1)), counter.tables)
+
+
 def pandoc_html(path: Path) -> str:
     return subprocess.run(
         ["pandoc", "-f", "gfm", "-t", "html", str(path)], capture_output=True, text=True, check=True, timeout=60
@@ -147,18 +187,24 @@ def pandoc_text(html: str, script: str) -> str:
     return conversion.to_simplified(text)
 
 
-def page_text(article: Article, script: str) -> PageText:
-    """Visible text of the article body as the reader gets it in ``script`` (folded to Simplified),
-    with the TeX of its formulas and the text of its code."""
+def page_html(article: Article, script: str) -> str:
+    """The article body as the reader gets it in ``script``: title, lead, sections, references."""
     with translation.override(script):
         rendered = render_article(article, script)
     parts = [getattr(article, f"title_{script.replace('-', '_')}"), rendered.lead_html]
     for section in rendered.sections:
         parts += [f"<h{section.level}>{section.heading_html}</h{section.level}>", section.body_html]
     if rendered.references:
-        parts.append(f"<h2>{escape(getattr(article, 'references_heading_' + script.replace('-', '_')))}</h2>")
-    parts += [f"<li>{reference.html}</li>" for reference in rendered.references]
-    return _VisibleText.of("\n".join(parts))
+        if not rendered.references_section:  # else under that section's own heading, already there
+            parts.append(f"<h2>{escape(getattr(article, 'references_heading_' + script.replace('-', '_')))}</h2>")
+        parts += ["<ol>", *(f"<li>{reference.html}</li>" for reference in rendered.references), "</ol>"]
+    return "\n".join(parts)
+
+
+def page_text(article: Article, script: str) -> PageText:
+    """Visible text of the article body as the reader gets it in ``script`` (folded to Simplified),
+    with the TeX of its formulas and the text of its code."""
+    return _VisibleText.of(page_html(article, script))
 
 
 def letters(text: str) -> Counter:
@@ -171,6 +217,16 @@ class ScriptFigures:
     markup_beyond_pandoc: dict[str, int]
     visible_double_asterisks: int
     missing: str  # pandoc's letters our page lacks (a sample, for the report)
+    structure: Structure = Structure((), 0)  # ours: list items per depth, tables
+    pandoc_structure: Structure = Structure((), 0)
+
+    def structure_matches(self) -> bool:
+        """Same nesting (list items below the top level, per depth) and as many tables as pandoc.
+
+        The top level is shown but not required equal: an unexpanded infobox becomes a list of
+        ``name：value`` lines here (pandoc shows it as one paragraph of template source)."""
+        return (self.structure.nested() == self.pandoc_structure.nested()
+                and self.structure.tables == self.pandoc_structure.tables)
 
 
 @dataclass
@@ -186,6 +242,7 @@ class FileFidelity:
     def meets_target(self) -> bool:
         return not self.error and all(
             s.coverage >= MIN_COVERAGE and not s.markup_beyond_pandoc and not s.visible_double_asterisks
+            and s.structure_matches()
             for s in self.scripts.values()
         )
 
@@ -217,9 +274,18 @@ def measure_file(path: Path) -> FileFidelity:
     article = save_article(parsed, status=Article.Status.PUBLISHED).article
     article = Article.objects.prefetch_related("sections", "references").get(pk=article.pk)
     html = pandoc_html(path)
+    theirs = structure_of(html)
     for script in SCRIPTS:
-        result.scripts[script] = compare(page_text(article, script), pandoc_text(html, script))
+        ours = page_html(article, script)
+        figures = compare(_VisibleText.of(ours), pandoc_text(html, script))
+        figures.structure, figures.pandoc_structure = structure_of(ours), theirs
+        result.scripts[script] = figures
     return result
+
+
+def _shape(structure: Structure) -> str:
+    """``13+2/1t``: 13 items at the top level, 2 one level down, 1 table."""
+    return "+".join(map(str, structure.list_items or (0,))) + f"/{structure.tables}t"
 
 
 class _Rollback(Exception):
@@ -257,6 +323,8 @@ def summary(results: list[FileFidelity]) -> dict[str, dict[str, float | int]]:
                                         for r in results if script in r.scripts),
             "visible_double_asterisks": sum(r.scripts[script].visible_double_asterisks
                                             for r in results if script in r.scripts),
+            "structure_mismatches": sum(not r.scripts[script].structure_matches()
+                                        for r in results if script in r.scripts),
         }
     return figures
 
@@ -282,7 +350,7 @@ class Command(BaseCommand):
             raise CommandError(f"no such folder: {folder}")
         results = measure_folder(folder)
         write = self.stdout.write
-        write(f"{'file':<40} {'简 cov':>8} {'繁 cov':>8} {'markup':>7} {'**':>4}  missing (简)")
+        write(f"{'file':<40} {'简 cov':>8} {'繁 cov':>8} {'markup':>7} {'**':>4} {'lists/tables (ours | pandoc)':<30} missing (简)")
         for r in results:
             if r.error:
                 write(f"{r.file:<40} import failed: {r.error}")
@@ -290,16 +358,22 @@ class Command(BaseCommand):
             hans, hant = r.scripts["zh-hans"], r.scripts["zh-hant"]
             markup = sum(hans.markup_beyond_pandoc.values()) + sum(hant.markup_beyond_pandoc.values())
             stars = hans.visible_double_asterisks + hant.visible_double_asterisks
-            write(f"{r.file:<40} {hans.coverage:>8.2%} {hant.coverage:>8.2%} {markup:>7} {stars:>4}  {hans.missing[:40]}")
+            shape = "ok" if hans.structure_matches() and hant.structure_matches() else "DIFFERS"
+            lists = f"{_shape(hans.structure)} | {_shape(hans.pandoc_structure)} {shape}"
+            write(f"{r.file:<40} {hans.coverage:>8.2%} {hant.coverage:>8.2%} {markup:>7} {stars:>4} {lists:<30} "
+                  f"{hans.missing[:40]}")
         figures = summary(results)
         for script, f in figures.items():
             write(
                 f"{script}: {f['files']} files, coverage mean {f['mean_coverage']:.2%} min {f['min_coverage']:.2%}, "
-                f"markup beyond pandoc {f['markup_beyond_pandoc']}, visible ** {f['visible_double_asterisks']}"
+                f"markup beyond pandoc {f['markup_beyond_pandoc']}, visible ** {f['visible_double_asterisks']}, "
+                f"list nesting or tables unlike pandoc's {f['structure_mismatches']}"
             )
         verdict = "meets" if meets_targets(results) else "MISSES"
-        write(f"{verdict} the target (every file ≥ {MIN_COVERAGE:.0%}, mean ≥ {MIN_MEAN_COVERAGE:.1%}, "
-              "no markup beyond pandoc, no visible **)")
+        met = sum(r.meets_target() for r in results)
+        write(f"{verdict} the target on {met}/{len(results)} files (every file ≥ {MIN_COVERAGE:.0%}, "
+              f"mean ≥ {MIN_MEAN_COVERAGE:.1%}, no markup beyond pandoc, no visible **, "
+              "list nesting and tables as pandoc's)")
         data = {"summary": figures, "files": [asdict(r) for r in results]}
         json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         write(f"saved {json_path}")
