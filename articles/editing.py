@@ -27,6 +27,7 @@ from . import conversion, conversion_review, revisions
 from .conversion import HANS, HANT, SCRIPTS
 from .models import MAX_TEXT_CHARS, Article, GlossaryTerm, Reference, Section, field_name
 from .rendering import render_article
+from .text import without_control_characters
 
 # <, > and & as \u escapes: a JSON answer can never be read as markup, even if sniffed as HTML.
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -66,7 +67,8 @@ def escaped_json(data: dict, status: int = 200) -> HttpResponse:
 def _checked_pair(data, base: str, model_field) -> tuple[str, str]:
     """The submitted pair, refused (PreviewTooLong, with the model's own message) beyond the
     length a save would accept: nothing is converted or rendered for an oversized text."""
-    pair = (data.get(f"{base}_zh_hans", ""), data.get(f"{base}_zh_hant", ""))
+    # The save rule's cleaning first: a NUL would reach the link lookup (a 500 on PostgreSQL).
+    pair = tuple(without_control_characters(data.get(f"{base}_{suffix}", "")) for suffix in ("zh_hans", "zh_hant"))
     for value in pair:
         for validator in model_field.validators:
             if isinstance(validator, MaxLengthValidator):
@@ -197,7 +199,7 @@ def add_glossary_term_view(request: HttpRequest, model_admin, object_id: str | N
     if not request.user.has_perm("articles.add_glossaryterm"):
         raise PermissionDenied
     article = _article_or_none(request, model_admin, object_id)
-    hans, hant = (request.POST.get(k, "").strip()[:100] for k in ("hans", "hant"))
+    hans, hant = (without_control_characters(request.POST.get(k, "")).strip()[:100] for k in ("hans", "hant"))
     if not hans or not hant:
         return escaped_json({"error": _("词汇不能为空。")}, 400)
     scope_article = None if request.POST.get("scope") == "site" else article

@@ -6,12 +6,11 @@ end as a 500 wherever a value reaches a query. Characters no real URL or query n
 control characters (NUL included) and lone surrogates — make the path answer 404 (there is no
 such page) and the query string 400, each in the reader's script.
 
-A form post is data, not an address: a NUL byte in a POST value (a glossary term, the preview,
-a changelist's action ids — each was a 500 on PostgreSQL) is dropped before any view reads it,
-as the save rule (``text.py``) drops it and the other control characters from every text anyway;
-refusing the post would lose an editor's typing for one invisible character. A changelist
-action's ids (``_selected_action``) that are not whole numbers are dropped too: every model's key
-is an integer (``DEFAULT_AUTO_FIELD``), and Django's actions passed ``pk__in=['x']`` to the query.
+A form post is data: Django's form fields refuse a NUL with a form error, and the editors' JSON
+endpoints clean their text with the save rule (``editing.py``). A changelist action's ids
+(``_selected_action``) that are not whole numbers (``1\x00``, ``x``) are dropped here, for every
+admin at once: every model's key is an integer (``DEFAULT_AUTO_FIELD``), and Django's actions
+passed them to ``pk__in`` — a 500.
 
 Everything else is left to the views, which already treat it as data: invalid UTF-8 arrives
 re-percent-encoded by Django (``%C0%AF`` stays text), RTL and zero-width characters and long
@@ -21,7 +20,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 
 from .errors import error_response
 
@@ -49,7 +48,7 @@ class HostileInputMiddleware:
         if any(is_hostile(key) or any(is_hostile(value) for value in values) for key, values in request.GET.lists()):
             return error_response(request, 400, "400.html")
         if request.method == "POST" and request.content_type in _FORM_TYPES:
-            _drop_nul_bytes(request)
+            _drop_invalid_action_ids(request)
         return self.get_response(request)
 
 
@@ -59,16 +58,15 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _ACTION_IDS = "_selected_action"  # django.contrib.admin.helpers.ACTION_CHECKBOX_NAME
 
 
-def _drop_nul_bytes(request: HttpRequest) -> None:
-    posted = request.POST
-    nul = any("\x00" in key or any("\x00" in value for value in values) for key, values in posted.lists())
-    if not nul and all(value.isascii() and value.isdigit() for value in posted.getlist(_ACTION_IDS)):
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit()
+
+
+def _drop_invalid_action_ids(request: HttpRequest) -> None:
+    ids = request.POST.getlist(_ACTION_IDS)
+    if all(_is_id(value) for value in ids):
         return
-    cleaned = QueryDict(mutable=True)
-    for key, values in posted.lists():
-        values = [value.replace("\x00", "") for value in values]
-        if key == _ACTION_IDS:
-            values = [value for value in values if value.isascii() and value.isdigit()]
-        cleaned.setlist(key.replace("\x00", ""), values)
+    cleaned = request.POST.copy()
+    cleaned.setlist(_ACTION_IDS, [value for value in ids if _is_id(value)])
     cleaned._mutable = False
     request._post = cleaned

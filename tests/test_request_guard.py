@@ -40,7 +40,8 @@ HOSTILE_QUERIES = [
 HOSTILE_FORM = {
     "action": "publish", "index": "0", "_selected_action": ["%00", "1\x00"], "select_across": "0",
     "hans": "头\x00发", "hant": "頭\x00髮", "scope": "site", "title_zh_hans": "标\x00题",
-    "lead_zh_hans": "导\x00言", "q": "\x00", "name": "\x00", "username": "u" * 256, "password": "x\x00",
+    "lead_zh_hans": "导\x00言[[条\x00约]]", "edit_base": "\x00", "references-TOTAL_FORMS": "1",
+    "references-0-key": "a\x00", "references-0-text_zh_hans": "书\x00", "q": "\x00", "name": "\x00", "username": "u" * 256, "password": "x\x00",
 }
 _PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
