@@ -133,6 +133,24 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
     def get_changelist(self, request: HttpRequest, **kwargs):
         return CalendarBoundedChangeList
 
+    # Recovering a deleted article is undoing a delete: the same right (superusers; editors have
+    # no delete permission). django-reversion asks only for add and change (issue 26).
+    change_list_template = "admin/articles/article/change_list.html"
+
+    def recoverlist_view(self, request: HttpRequest, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request: HttpRequest, version_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_recover": self.has_delete_permission(request)}
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description=_("待审校字"), ordering="unreviewed_characters")
     def unreviewed(self, obj: Article) -> int:
         return obj.unreviewed_characters

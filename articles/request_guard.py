@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from csp.middleware import CSPMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
 
 from .errors import error_response
 
@@ -36,17 +38,29 @@ def is_hostile(text: str) -> bool:
     return False
 
 
+# The guard answers before the middleware that set these on every other page (it must run before
+# the page cache): its pages get them here, the same way (issue 26).
+_PAGE_HEADERS = (XFrameOptionsMiddleware(lambda request: None), CSPMiddleware(lambda request: None))
+
+
+def _refused(request: HttpRequest, status: int, template: str) -> HttpResponse:
+    response = error_response(request, status, template)
+    for middleware in _PAGE_HEADERS:
+        response = middleware.process_response(request, response)
+    return response
+
+
 class HostileInputMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if is_hostile(request.path):
-            return error_response(request, 404, "404.html")
+            return _refused(request, 404, "404.html")
         # The decoded query, not the raw QUERY_STRING: WSGI hands over raw UTF-8 bytes as Latin-1,
         # which would look like C1 control characters.
         if any(is_hostile(key) or any(is_hostile(value) for value in values) for key, values in request.GET.lists()):
-            return error_response(request, 400, "400.html")
+            return _refused(request, 400, "400.html")
         if request.method == "POST" and request.content_type in _FORM_TYPES:
             _drop_invalid_action_ids(request)
         return self.get_response(request)

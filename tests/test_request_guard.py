@@ -160,6 +160,16 @@ def test_nul_in_path_is_a_404_in_the_reader_script(client, path):
     assert ("找不到頁面" if "/zh-hant/" in path else "找不到页面") in page
 
 
+@pytest.mark.parametrize(("path", "status"), [("/zh-hans/articles/%00/", 404), ("/zh-hans/search/?q=%00", 400)])
+def test_the_guards_pages_carry_the_sites_security_headers(client, path, status):
+    response = client.get(path)
+    normal = client.get("/zh-hans/articles/no-such-article/")  # a 404 from the view, for comparison
+    assert response.status_code == status
+    assert response["X-Frame-Options"] == normal["X-Frame-Options"] == "DENY"
+    assert response["Content-Security-Policy"] == normal["Content-Security-Policy"]
+    assert "default-src" in response["Content-Security-Policy"]
+
+
 def test_nul_in_admin_filter_is_a_400_page_for_staff(client, content):
     client.force_login(EditorFactory())
     response = client.get("/admin/articles/article/?status__exact=%00")
