@@ -72,10 +72,14 @@ def _template(pattern) -> str:
 ROUTES = sorted(set(_routes(get_resolver().url_patterns)))
 
 
+def _benign(route: str, article_pk: int) -> dict[str, str]:
+    return {name: (str(article_pk) if name == "object_id" else "articles" if name == "app_label" else "1")
+            for name in re.findall(r"\{(\w+)\}", route)}
+
+
 def _urls_for(route: str, article_pk: int) -> list[str]:
-    names = re.findall(r"\{(\w+)\}", route)
-    benign = {name: (str(article_pk) if name == "object_id" else "articles" if name == "app_label" else "1")
-              for name in names}
+    benign = _benign(route, article_pk)
+    names = list(benign)
     urls = ["/" + route.format(**benign) + "?" + query for query in HOSTILE_QUERIES]
     for name in names:
         for segment in HOSTILE_SEGMENTS:
@@ -99,17 +103,21 @@ def test_the_walk_covers_public_and_admin_urls():
     assert len(ROUTES) > 40
 
 
-@pytest.mark.parametrize("who", ["reader", "editor", "superuser"])
-def test_no_hostile_url_is_a_server_error(client, content, who):
-    client.raise_request_exception = False  # count a crash as the 500 a visitor would see
+def _walking_routes(client, who: str):
+    """The routes to walk, with ``client`` logged in as ``who``; a crash counts as the 500 a
+    visitor would see."""
+    client.raise_request_exception = False
     if who == "editor":
         client.force_login(EditorFactory())
     elif who == "superuser":
         client.force_login(get_user_model().objects.create_superuser("root-fuzz", "r@example.org", "x"))
+    return [route for route in ROUTES if not route.startswith("admin/logout")]
+
+
+@pytest.mark.parametrize("who", ["reader", "editor", "superuser"])
+def test_no_hostile_url_is_a_server_error(client, content, who):
     failures = []
-    for route in ROUTES:
-        if route.startswith("admin/logout"):
-            continue
+    for route in _walking_routes(client, who):
         for url in _urls_for(route, content.pk):
             response = client.get(url)
             if response.status_code >= 500:
@@ -121,18 +129,9 @@ def test_no_hostile_url_is_a_server_error(client, content, who):
 def test_no_hostile_form_post_is_a_server_error(client, content, who, media_root):
     """Every route, POSTed a form with NUL bytes and overlong values (CSRF is not checked by the
     test client, so each view's own handling is what is tested)."""
-    client.raise_request_exception = False
-    if who == "editor":
-        client.force_login(EditorFactory())
-    elif who == "superuser":
-        client.force_login(get_user_model().objects.create_superuser("root-fuzz", "r@example.org", "x"))
     failures = []
-    for route in ROUTES:
-        if route.startswith("admin/logout"):
-            continue
-        names = re.findall(r"\{(\w+)\}", route)
-        path = "/" + route.format(**{name: str(content.pk) if name == "object_id" else "articles"
-                                     if name == "app_label" else "1" for name in names})
+    for route in _walking_routes(client, who):
+        path = "/" + route.format(**_benign(route, content.pk))
         response = client.post(path, HOSTILE_FORM)
         if response.status_code >= 500:
             failures.append(f"{response.status_code} {path[:120]}")
