@@ -42,9 +42,14 @@ CASES = {
 }
 
 
-def main() -> int:
+def throwaway_site() -> None:
+    """Migrate the temporary SQLite database (also used by ``feed_bench.py``)."""
     setup_test_environment()
     call_command("migrate", verbosity=0)
+
+
+def main() -> int:
+    throwaway_site()
     user = get_user_model().objects.create_superuser("bench", "bench@example.org", "x")
     client = Client()
     client.force_login(user)
