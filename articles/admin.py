@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
@@ -28,7 +30,7 @@ from taggit.models import Tag as TaggitTag
 
 from . import editing, links, revisions, scripts
 from .conversion import title_key
-from .forms import ArticleAdminForm, MergeCategoriesForm
+from .forms import AdminLoginForm, ArticleAdminForm, MergeCategoriesForm
 from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
@@ -37,6 +39,7 @@ admin.site.unregister(TaggitTag)
 admin.site.site_header = _("条约百科 · 编辑后台")
 admin.site.site_title = _("条约百科编辑后台")
 admin.site.index_title = _("内容管理")
+admin.site.login_form = AdminLoginForm
 # The front page is the editors' dashboard (articles/dashboard.py); the app list stays below it.
 admin.site.index_template = "admin/dashboard.html"
 
@@ -103,6 +106,17 @@ class GlossaryTermInline(admin.TabularInline):
     verbose_name_plural = _("本条目的转换词汇")
 
 
+class CalendarBoundedChangeList(ChangeList):
+    """The date hierarchy's drill-down at the calendar's end (``?updated_at__year=9999``: the year
+    after is out of range) is an invalid filter like any other (``?e=1``), not a 500."""
+
+    def get_filters(self, request: HttpRequest):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 @admin.register(Article)
 class ArticleAdmin(MarkdownKeepsIndentation, VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
@@ -128,6 +142,27 @@ class ArticleAdmin(MarkdownKeepsIndentation, VersionAdmin, TabbedTranslationAdmi
         # The image chooser (articles/images/admin.py serves its search results).
         js = ("admin/js/image_chooser.js", "admin/js/article_editor.js")
         css = {"all": ("admin/css/image_chooser.css", "admin/css/article_editor.css")}
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return CalendarBoundedChangeList
+
+    # Recovering a deleted article is undoing a delete: the same right (superusers; editors have
+    # no delete permission). django-reversion asks only for add and change (issue 26).
+    change_list_template = "admin/articles/article/change_list.html"
+
+    def recoverlist_view(self, request: HttpRequest, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request: HttpRequest, version_id, extra_context=None):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_recover": self.has_delete_permission(request)}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("待审校字"), ordering="unreviewed_characters")
     def unreviewed(self, obj: Article) -> int:
@@ -248,8 +283,11 @@ class ArticleAdmin(MarkdownKeepsIndentation, VersionAdmin, TabbedTranslationAdmi
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["links_url"] = reverse("admin:articles_article_links", args=[obj.pk])
+            # The stored row's pages: after a refused post ``obj`` holds what was typed (an
+            # emptied slug has no URL and was a 500).
+            stored = Article.objects.filter(pk=obj.pk).first() or obj
             context["preview_urls"] = {
-                scripts.LABELS[script]: url for script, url in scripts.alternates_for(obj).items()
+                scripts.LABELS[script]: url for script, url in scripts.alternates_for(stored).items()
             }
         args = [obj.pk] if obj is not None and obj.pk else []
         context["preview_url"] = reverse("admin:articles_article_preview", args=args)

@@ -1,12 +1,11 @@
 """Template context for every page: the reader's script, the other one, and switcher URLs."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 
-from . import scripts
+from . import scripts, site_address
 from .conversion import SCRIPTS, other_script
 from .scripts import current_script
 
@@ -23,7 +22,7 @@ def scripts_context(request: HttpRequest) -> dict:
         "other_script_html_lang": scripts.HTML_LANG[other],
         # Absolute links (canonical, hreflang) from configuration: pages are cached for everyone,
         # so a request's own Host or X-Forwarded-Proto must not end up in them (issue 17).
-        "site_url": settings.SITE_URL or f"{request.scheme}://{request.get_host()}",
+        "site_url": site_address.site_url(request),
         # Views that know their object pass exact alternates; others get these, computed on use.
         "alternates": SimpleLazyObject(
             lambda: {s: translate_url(request.get_full_path(), s) for s in SCRIPTS}

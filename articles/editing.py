@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -23,15 +24,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import conversion, conversion_review, revisions
-from .conversion import HANS, SCRIPTS
-from .models import Article, GlossaryTerm, field_name
+from .conversion import HANS, HANT, SCRIPTS
+from .models import MAX_TEXT_CHARS, Article, GlossaryTerm, Reference, Section, field_name
 from .rendering import render_article
+from .text import without_control_characters
 
 # <, > and & as \u escapes: a JSON answer can never be read as markup, even if sniffed as HTML.
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 SUGGESTION_LIMIT = 10
 SUGGESTIONS_PER_MINUTE = 120
+# The live preview runs after every typing pause: the review lists this many ambiguous characters
+# (by offset, with a little context) and counts the rest, and the texts it converts are bounded
+# by the model's own limits per field and by this total, so an answer stays small and quick.
+REVIEW_SHOWN = 100
+PREVIEW_MAX_CHARS = 2 * MAX_TEXT_CHARS
+
+
+class PreviewTooLong(Exception):
+    """A text of the form is beyond what a save would accept (or the preview's total budget)."""
 
 
 @dataclass
@@ -43,7 +54,8 @@ class PreviewField:
     hans: str
     hant: str
     source: str | None = None
-    pieces: list = field(default_factory=list)
+    choices: list = field(default_factory=list)
+    ambiguous: int = 0
 
 
 def escaped_json(data: dict, status: int = 200) -> HttpResponse:
@@ -52,9 +64,19 @@ def escaped_json(data: dict, status: int = 200) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="application/json")
 
 
-def _reconciled(data, base: str, glossary: conversion.Glossary) -> tuple[str, str]:
-    pair = (data.get(f"{base}_zh_hans", ""), data.get(f"{base}_zh_hant", ""))
-    return conversion.reconcile(None, pair, glossary)
+def _checked_pair(data, base: str, model_field) -> tuple[str, str]:
+    """The submitted pair, refused (PreviewTooLong, with the model's own message) beyond the
+    length a save would accept: nothing is converted or rendered for an oversized text."""
+    # The save rule's cleaning first: a NUL would reach the link lookup (a 500 on PostgreSQL).
+    pair = tuple(without_control_characters(data.get(f"{base}_{suffix}", "")) for suffix in ("zh_hans", "zh_hant"))
+    for value in pair:
+        for validator in model_field.validators:
+            if isinstance(validator, MaxLengthValidator):
+                try:
+                    validator(value)
+                except ValidationError as error:
+                    raise PreviewTooLong(f"{model_field.verbose_name}: {' '.join(error.messages)}") from None
+    return pair
 
 
 def _inline_rows(data, prefix: str) -> list[str]:
@@ -79,19 +101,29 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
         # Judge which script the editor changed against what the form showed (as a save does).
         data = revisions.blank_untouched_scripts(data, data["edit_base"])
     fields: list[PreviewField] = []
+    budget = [PREVIEW_MAX_CHARS]
 
-    def text(base: str, label: str) -> tuple[str, str]:
-        hans, hant = _reconciled(data, base, glossary)
-        fields.append(PreviewField(base, label, hans, hant))
+    def text(base: str, label: str, model_field) -> tuple[str, str]:
+        pair = _checked_pair(data, base, model_field)
+        budget[0] -= max(len(pair[0]), len(pair[1]))
+        if budget[0] < 0:
+            raise PreviewTooLong(_("实时预览最多处理 %(limit)s 个字符；请保存后查看整篇条目。") % {"limit": PREVIEW_MAX_CHARS})
+        hans, hant = conversion.reconcile(None, pair, glossary)
+        item = PreviewField(base, label, hans, hant)
+        # The written script is known from the form (one side empty) without converting again.
+        item.source = HANS if pair[0] and not pair[1] else HANT if pair[1] and not pair[0] else None
+        if item.source is None:
+            item.source = conversion_review.source_script(hans, hant, glossary)
+        fields.append(item)
         return hans, hant
 
     values = {}
     for name in ("title", "lead"):
-        values[name] = text(name, _("标题") if name == "title" else _("导言"))
+        values[name] = text(name, _("标题") if name == "title" else _("导言"), Article._meta.get_field(name))
     sections = []
     for index, row in enumerate(_inline_rows(data, "sections")):
-        heading = text(f"{row}-heading", _("章节标题"))
-        body = text(f"{row}-body", _("章节正文"))
+        heading = text(f"{row}-heading", _("章节标题"), Section._meta.get_field("heading"))
+        body = text(f"{row}-body", _("章节正文"), Section._meta.get_field("body"))
         try:
             level = int(data.get(f"{row}-level") or 2)
         except ValueError:
@@ -105,7 +137,7 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
         key = (data.get(f"{row}-key") or "").strip()
         if not key:
             continue
-        hans, hant = text(f"{row}-text", _("参考文献"))
+        hans, hant = text(f"{row}-text", _("参考文献"), Reference._meta.get_field("text"))
         references.append(SimpleNamespace(
             position=_position(data, row, index), pk=index, key=key, url=data.get(f"{row}-url", ""),
             text_zh_hans=hans, text_zh_hant=hant, is_empty=not (hans or hant).strip(),
@@ -119,11 +151,13 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
     )
     preview.references_heading_zh_hans, preview.references_heading_zh_hant = _reconciled(
         data, "references_heading", glossary)
+
+    shown = REVIEW_SHOWN
     for item in fields:
-        item.source = conversion_review.source_script(item.hans, item.hant, glossary)
         if item.source:
             written = item.hans if item.source == HANS else item.hant
-            item.pieces = conversion_review.review(written, item.source, glossary)
+            item.choices, item.ambiguous = conversion_review.choices(written, item.source, glossary, limit=shown)
+            shown -= len(item.choices)
     return preview, fields
 
 
@@ -142,19 +176,23 @@ def _article_or_none(request: HttpRequest, model_admin, object_id: str | None) -
 def preview_view(request: HttpRequest, model_admin, object_id: str | None = None) -> HttpResponse:
     """Both scripts rendered as readers will see them, and the review of every guessed character."""
     article = _article_or_none(request, model_admin, object_id)
-    preview, fields = form_preview(request.POST, article)
+    try:
+        preview, fields = form_preview(request.POST, article)
+    except PreviewTooLong as error:
+        return escaped_json({"error": str(error)}, 400)
     result = {}
     for script in SCRIPTS:
         rendered = render_article(preview, script, show_editor_notes=True)
         result[script] = render_to_string("admin/articles/article/preview.html", {
             "title": getattr(preview, field_name("title", script)), "rendered": rendered, "script": script,
         })
-    reviewed = [item for item in fields if any(p.ambiguous for p in item.pieces)]
+    reviewed = [item for item in fields if item.ambiguous]
+    result["unreviewed"] = sum(item.ambiguous for item in reviewed)
     result["review"] = render_to_string("admin/articles/article/review.html", {
-        "fields": reviewed, "article": article,
+        "fields": reviewed, "article": article, "unreviewed": result["unreviewed"],
+        "shown": sum(len(item.choices) for item in reviewed),
         "can_add_terms": request.user.has_perm("articles.add_glossaryterm"),
     })
-    result["unreviewed"] = sum(1 for item in reviewed for p in item.pieces if p.ambiguous)
     return escaped_json(result)
 
 
@@ -164,7 +202,7 @@ def add_glossary_term_view(request: HttpRequest, model_admin, object_id: str | N
     if not request.user.has_perm("articles.add_glossaryterm"):
         raise PermissionDenied
     article = _article_or_none(request, model_admin, object_id)
-    hans, hant = (request.POST.get(k, "").strip()[:100] for k in ("hans", "hant"))
+    hans, hant = (without_control_characters(request.POST.get(k, "")).strip()[:100] for k in ("hans", "hant"))
     if not hans or not hant:
         return escaped_json({"error": _("词汇不能为空。")}, 400)
     scope_article = None if request.POST.get("scope") == "site" else article

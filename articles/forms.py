@@ -1,8 +1,10 @@
-"""The editors' forms (used by ``admin.py``): the article form with its edit-conflict check, and
-merging categories."""
+"""The editors' forms (used by ``admin.py``): the admin login, the article form with its
+edit-conflict check, and merging categories."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -11,6 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from . import revisions
 from .models import Article, Category
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """Django's admin login with the user name's length checked before ``authenticate``: Django
+    only sets the widget's ``maxlength``, so a longer name reached django-axes, whose failure log
+    stores it in a varchar(255) — a 500 on PostgreSQL. Now it is a form error and no attempt."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class ArticleAdminForm(forms.ModelForm):

@@ -333,10 +333,18 @@ class Tag(TagBase):
             slug = ("tag-" + "-".join(format(ord(ch), "x") for ch in tag if not ch.isspace()))[:90].rstrip("-")
         return f"{slug}_{i}" if i is not None else slug
 
+    def clean(self) -> None:
+        if not is_visible_text(self.canonical(self.name or "")):
+            raise ValidationError({"name": _("标签名称不能为空，也不能只有空白。")}, code="invisible_tag")
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every way in (admin, article form, importer, shell) gets the same rule: a name a reader
+        cannot see would be a tag link with no text."""
         strip_control_characters(self)
         self.name = self.canonical(self.name)
-        if not self.name_zh_hant:
+        self.clean()
+        self.name_zh_hant = (self.name_zh_hant or "").strip()
+        if not is_visible_text(self.name_zh_hant):
             self.name_zh_hant = conversion.to_traditional(self.name)
         super().save(*args, **kwargs)
 
@@ -360,7 +368,9 @@ class ScriptTaggableManager(_TaggableManager):
     """Normalises tag names to their Simplified key, so either script finds the same tag."""
 
     def _to_tag_model_instances(self, tags, tag_kwargs):
+        # Invisible names are dropped, as taggit's parse_tags drops empty ones (Tag.clean).
         tags = [Tag.canonical(t) if isinstance(t, str) else t for t in tags]
+        tags = [t for t in tags if not isinstance(t, str) or is_visible_text(t)]
         return super()._to_tag_model_instances(tags, tag_kwargs)
 
 

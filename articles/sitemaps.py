@@ -1,6 +1,10 @@
 """``/sitemap.xml``: every published article, category and tag in both scripts, with hreflang
-alternates (Django's sitemaps with ``i18n`` render each item once per language)."""
+alternates (Django's sitemaps with ``i18n`` render each item once per language), under ``SITE_URL``."""
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
+from django.http import HttpRequest, HttpResponse
+
+from . import site_address
 
 from .models import Article, Category, Tag, published_condition
 
@@ -40,3 +44,8 @@ class TagSitemap(ScriptSitemap):
 
 
 SITEMAPS = {"articles": ArticleSitemap, "categories": CategorySitemap, "tags": TagSitemap}
+
+
+def sitemap_view(request: HttpRequest) -> HttpResponse:
+    """Django's sitemap view, with the links' scheme and host from ``SITE_URL`` when it is set."""
+    return sitemap(site_address.as_site_request(request), sitemaps=SITEMAPS)

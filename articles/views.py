@@ -144,7 +144,10 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if tag is None:
         tag = get_object_or_404(Tag, Q(slug=Tag.canonical(slug)) | Q(name=Tag.canonical(slug)))
         return HttpResponsePermanentRedirect(tag.get_absolute_url())
-    page = _members_page(request, Article.objects.published().filter(tags=tag))
+    members = Article.objects.published().filter(tags=tag)
+    if not members.exists():  # a tag only drafts carry must not leak (as in the sitemap)
+        raise Http404("No published article has this tag")
+    page = _members_page(request, members)
     return render(request, "articles/tag_detail.html", {
         "tag": tag, "page": page, "alternates": alternates_for(tag),
     })

@@ -101,6 +101,12 @@ def editor(db):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run on_commit callbacks as a real commit would (tests run inside a transaction)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
     return client

@@ -19,12 +19,6 @@ from tests.factories import ArticleFactory, CategoryFactory, EditorFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run on_commit callbacks as a real commit would (tests run inside a transaction)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 class TestPageCache:
     def test_second_view_is_served_from_cache(self, client, django_assert_num_queries, seed_article):
         client.get(article_url(seed_article, "zh-hans"))

@@ -127,3 +127,49 @@ def test_title_suggestions_are_rate_limited(editor_client, settings):
     limit = editing.SUGGESTIONS_PER_MINUTE
     statuses = [editor_client.get(TITLES, {"q": "x"}).status_code for _ in range(limit + 2)]
     assert statuses[:limit] == [200] * limit and statuses[-1] == 429
+
+
+# Dense in characters OpenCC must choose a form for (发/干/里/面/后/只/台/系): the worst case for the review.
+AMBIGUOUS_TEXT = "他的头发和干部在里面后来只见台系发现。"
+
+
+def test_preview_refuses_texts_beyond_the_models_limits_with_a_clear_message(editor_client):
+    from articles.models import MAX_TEXT_CHARS
+
+    data = add_form(editor_client)
+    data.update({"title_zh_hans": "t", "lead_zh_hans": "发" * (MAX_TEXT_CHARS + 1)})
+    response = editor_client.post(PREVIEW, data)
+    assert response.status_code == 400
+    message = response.json()["error"]
+    assert "导言" in message and str(MAX_TEXT_CHARS) in message, message
+    assert len(response.content) < 1000  # nothing rendered
+    data.update({"title_zh_hans": "长" * 201, "lead_zh_hans": "短"})
+    response = editor_client.post(PREVIEW, data)
+    assert response.status_code == 400 and "标题" in response.json()["error"] and "200" in response.json()["error"]
+
+
+def test_preview_at_the_limit_answers_review_offsets_not_copies_of_the_text(editor_client):
+    from articles import editing
+    from articles.conversion_review import candidates
+    from articles.models import MAX_TEXT_CHARS
+
+    lead = (AMBIGUOUS_TEXT * (MAX_TEXT_CHARS // len(AMBIGUOUS_TEXT) + 1))[:MAX_TEXT_CHARS]
+    # Counted independently of the review's scanner: one dictionary lookup per character.
+    expected = sum(len(candidates(char, "zh-hans")) > 1 for char in lead)
+    data = add_form(editor_client)
+    data.update({"title_zh_hans": "t", "lead_zh_hans": lead})
+    response = editor_client.post(PREVIEW, data)
+    assert response.status_code == 200
+    result = response.json()
+    assert result["unreviewed"] == expected > 50_000
+    # Both panes carry the text once per script (~0.6 MB each); the review is a bounded list.
+    assert len(response.content) < 3 * len(lead.encode()) < 2_000_000
+    review = result["review"]
+    assert review.count('class="review-choice"') == editing.REVIEW_SHOWN
+    assert len(review.encode()) < 200_000
+    assert f"{expected}" in review  # "showing the first 100 of N"
+    # The offsets still point at the character they review.
+    first = review.index('data-offset="')
+    offset = int(review[first + 13:review.index('"', first + 13)])
+    char = review[review.index('data-char="', first) + 11]
+    assert lead[offset] == char

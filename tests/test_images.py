@@ -304,6 +304,19 @@ def test_bulk_upload_attaches_files_to_waiting_records(editor_client, media_root
     assert not Image.objects.filter(name="坏.jpg").exists()
 
 
+def test_bulk_upload_stops_within_its_time_budget_and_names_what_was_stored_and_left(editor_client, media_root,
+                                                                                       settings):
+    """A budget of 0 s: the first file is always processed, the others are named to send again."""
+    settings.IMAGE_UPLOAD_BUDGET_SECONDS = 0
+    files = [SimpleUploadedFile(f"照片{i}.jpg", image_bytes(400, 300, color=(i, 2, 3)), "image/jpeg") for i in range(3)]
+    response = editor_client.post(reverse("admin:articles_image_upload"), {"files": files}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert list(Image.objects.with_file().values_list("name", flat=True)) == ["照片0.jpg"]
+    assert "已上传 1 张图片。 照片0.jpg" in page
+    assert "以下 2 个文件没有处理" in page and "照片1.jpg、照片2.jpg" in page
+
+
 def test_missing_files_page_lists_waiting_articles_and_uploads(editor_client, media_root):
     article = ArticleFactory(title_zh_hans="等图条目", lead_zh_hans="[[File:缺.jpg]]")
     url = reverse("admin:articles_image_missing")

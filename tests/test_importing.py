@@ -104,6 +104,24 @@ def test_export_then_import_round_trips(tmp_path):
     assert snapshot(Article.objects.get()) == before
 
 
+def test_export_of_titles_longer_than_a_file_name_round_trips(tmp_path):
+    """200 CJK characters are 600 bytes, beyond the file system's 255 (export_wiki used to abort)."""
+    from articles.exporting import NAME_MAX_BYTES
+
+    titles = ["条" * 199 + "甲", "条" * 199 + "乙"]  # the same long prefix: names must still differ
+    for title in titles:
+        Article.objects.create(title_zh_hans=title, lead_zh_hans=f"{title[-1]}的导言。")
+    before = {a.title_zh_hans: (a.title_zh_hant, a.slug_zh_hans, a.lead_zh_hant) for a in Article.objects.all()}
+    out = tmp_path / "export"
+    call_command("export_wiki", str(out), stdout=StringIO())
+    names = [path.name for path in out.glob("*.md")]
+    assert len(names) == 2 and all(len(name.encode()) <= NAME_MAX_BYTES for name in names)
+    Article.objects.all().delete()
+    run_import(str(out))
+    after = {a.title_zh_hans: (a.title_zh_hant, a.slug_zh_hans, a.lead_zh_hant) for a in Article.objects.all()}
+    assert after == before
+
+
 class TestInlineConversion:
     def test_wiki_url_forms_and_escapes(self):
         assert wiki_target("https://zh.wikipedia.org/wiki/陸軍士官學校_\\(日本\\)") == "陸軍士官學校 (日本)"

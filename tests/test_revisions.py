@@ -128,3 +128,17 @@ def test_delete_and_recover(admin_client, article_in_admin):
 def test_editors_cannot_delete_articles(editor_client, article_in_admin):
     response = editor_client.post(reverse("admin:articles_article_delete", args=[article_in_admin.pk]), {"post": "yes"})
     assert response.status_code == 403 and Article.objects.filter(pk=article_in_admin.pk).exists()
+
+
+def test_editors_cannot_recover_what_a_superuser_deleted(admin_client, editor_client, article_in_admin):
+    pk = article_in_admin.pk
+    admin_client.post(reverse("admin:articles_article_delete", args=[pk]), {"post": "yes"})
+    version = Version.objects.get_deleted(Article).get(object_id=str(pk))
+    recover_url = reverse("admin:articles_article_recover", args=[version.pk])
+    data = form_data(admin_client.get(recover_url).content.decode(), "article_form")
+    assert editor_client.get(reverse("admin:articles_article_recoverlist")).status_code == 403
+    assert editor_client.get(recover_url).status_code == 403
+    assert editor_client.post(recover_url, data).status_code == 403
+    assert not Article.objects.filter(pk=pk).exists()
+    assert "recoverlink" not in editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "recoverlink" in admin_client.get(reverse("admin:articles_article_changelist")).content.decode()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from articles.models import Tag
 from tests.conftest import article_url
@@ -26,3 +27,25 @@ def test_two_punctuation_tags_get_different_slugs():
     article = ArticleFactory()
     article.tags.add("…", "——")
     assert len(set(Tag.objects.values_list("slug", flat=True))) == 2
+
+
+def test_a_tag_only_drafts_carry_has_no_page(client):
+    draft = ArticleFactory(status="draft")
+    draft.tags.add("秘密计划")
+    tag = Tag.objects.get(name="秘密计划")
+    assert client.get(tag.get_absolute_url()).status_code == 404
+    ArticleFactory(status="published").tags.add("秘密计划")
+    assert client.get(tag.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\u3000", "\u200b", " \u200b\u200d "])
+def test_an_empty_or_invisible_tag_name_is_refused(name, admin_client):
+    from django.urls import reverse
+
+    response = admin_client.post(reverse("admin:articles_tag_add"), {"name": name, "name_zh_hant": ""})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    article = ArticleFactory()
+    article.tags.add(name, "条约")  # the importer's and shell's way in
+    assert list(Tag.objects.values_list("name", flat=True)) == ["条约"]
+    with pytest.raises(ValidationError):
+        Tag.objects.create(name=name)

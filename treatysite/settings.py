@@ -196,6 +196,9 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(20 * 1024 * 1024)))
 # Decoded size limit against decompression bombs (40 megapixels ≈ 7700×5200).
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "40000000"))
+# Seconds a bulk upload may spend processing files, well inside gunicorn's 30 s worker timeout:
+# the files left when it runs out are listed for the editor to send again (issue 26).
+IMAGE_UPLOAD_BUDGET_SECONDS = float(os.environ.get("IMAGE_UPLOAD_BUDGET_SECONDS", "20"))
 # Where fetch_media downloads missing image files from; {name} is the image name, URL-quoted.
 MEDIA_FETCH_URL = os.environ.get("MEDIA_FETCH_URL", "https://commons.wikimedia.org/wiki/Special:FilePath/{name}")
 

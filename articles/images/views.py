@@ -55,7 +55,11 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     if path.startswith("..") or not default_storage.exists(path):
         raise Http404("No such file")
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
+    try:
+        opened = default_storage.open(path, "rb")
+    except OSError:  # a directory (exists() says yes to one) or a file that went meanwhile
+        raise Http404("No such file") from None
+    response = FileResponse(opened, content_type=content_type)
     response["Cache-Control"] = MEDIA_CACHE_CONTROL
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from .. import site_address
 from . import cache as resilient
 
 
@@ -49,6 +49,6 @@ def readyz(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    site = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    site = site_address.site_url(request)
     lines = ["User-agent: *", "Disallow: /admin/", "Allow: /", f"Sitemap: {site}/sitemap.xml", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")

@@ -1,13 +1,14 @@
 """Which cached pages an edit shows up on, invalidated after the transaction commits.
 
-Only article pages are cached (``middleware.py``); every other page is rendered per request.
-An edit shows up on:
+Article pages and the Atom feeds are cached (``middleware.py``); every other page is rendered per
+request. An edit shows up on:
 
 * the article itself, in both scripts, under its current and former slugs;
 * the articles that link to any of its titles or aliases, old and new (a red link turns blue, a renamed
   title turns a blue link red) — one query on :class:`ArticleLink`;
 * for a category, tag or image: the articles it is on; for a glossary term: its article, or every
-  article for a site-wide term (the only site-wide invalidation, and a rare edit).
+  article for a site-wide term (the only site-wide invalidation, and a rare edit);
+* the feeds, for an edit of a published article or of an article's visibility, and a glossary term.
 
 Paths are collected while the transaction is open (the rows are at hand) and deleted by
 ``transaction.on_commit``: deleting before the commit let readers re-cache the old row for the
@@ -50,13 +51,22 @@ def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -
     return paths
 
 
-def after_commit(article_ids: Iterable[int], extra_slugs: Iterable[str] = (), *, edited: Iterable[int] = ()) -> None:
-    """Invalidate these articles' pages once the current transaction commits; their stored
-    renderings are out of date from the commit on (same transaction), and the ``edited`` ones
-    among them are re-rendered right after it."""
+def feed_paths() -> set[str]:
+    paths = set()
+    for script in SCRIPTS:
+        with translation.override(script):
+            paths.add(reverse("articles:feed"))
+    return paths
+
+
+def after_commit(article_ids: Iterable[int], extra_slugs: Iterable[str] = (), *, edited: Iterable[int] = (),
+                 feed: bool = False) -> None:
+    """Invalidate these articles' pages (and with ``feed`` the Atom feeds) once the current
+    transaction commits; their stored renderings are out of date from the commit on (same
+    transaction), and the ``edited`` ones among them are re-rendered right after it."""
     ids = set(article_ids)
     renderings.bump(ids)
-    paths = article_paths(ids, extra_slugs)
+    paths = article_paths(ids, extra_slugs) | (feed_paths() if feed else set())
     if paths:
         transaction.on_commit(lambda: pages.invalidate(paths))
     renderings.refresh_after_commit(set(edited) & ids)
@@ -99,13 +109,17 @@ def _article_changed(sender, instance: Article, raw: bool = False, **kwargs: Any
     linked_as = _shown_on_linking_pages(
         {t for t in (instance.title_zh_hans, instance.title_zh_hant) if t},
         {s for s in (instance.slug_zh_hans, instance.slug_zh_hant) if s}, instance.is_published)
-    if kwargs.get("signal") is post_save and getattr(instance, "_linked_as_before", None) == linked_as:
+    before = getattr(instance, "_linked_as_before", None)
+    # The feed lists published articles (title, lead, dates, link): it changes when one of them
+    # is edited or deleted, or an article becomes or stops being visible (unknown before: assume so).
+    feed = instance.is_published or (not kwargs.get("created") and (before is None or before[2]))
+    if kwargs.get("signal") is post_save and before == linked_as:
         # Only its text changed: a page linking here shows the same link (issue 13's mixed
         # workload: a lead edit used to invalidate ~6 linking pages for nothing).
-        after_commit({instance.pk}, slugs, edited=[instance.pk])
+        after_commit({instance.pk}, slugs, edited=[instance.pk], feed=feed)
         return
     linking = Article.objects.linking_to(titles).values_list("pk", flat=True)
-    after_commit({instance.pk, *linking}, slugs, edited=[instance.pk])
+    after_commit({instance.pk, *linking}, slugs, edited=[instance.pk], feed=feed)
 
 
 def _with_its_article(kwargs: dict[str, Any]) -> bool:
@@ -139,10 +153,11 @@ def _tagging_changed(sender, instance: TaggedArticle, raw: bool = False, **kwarg
 def _glossary_changed(sender, instance: GlossaryTerm, raw: bool = False, **kwargs: Any) -> None:
     if raw or _with_its_article(kwargs):
         return
+    # A term changes how leads convert, so the feed's summaries too.
     if instance.article_id:
-        after_commit([instance.article_id])
+        after_commit([instance.article_id], feed=True)
     else:
-        after_commit(Article.objects.values_list("pk", flat=True))
+        after_commit(Article.objects.values_list("pk", flat=True), feed=True)
 
 
 def _alias_changed(sender, instance: ArticleAlias, raw: bool = False, **kwargs: Any) -> None:

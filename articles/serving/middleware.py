@@ -7,9 +7,12 @@ stored answer carries the headers of the uncached one; the outer middleware (sec
 run on hits and misses alike. ``ETag``/``Last-Modified`` are sent with both, and a matching
 ``If-None-Match`` or ``If-Modified-Since`` gets a 304.
 
+Without ``SITE_URL`` a page is served only to requests from the origin (scheme, Host, port) it
+was rendered for (``pages.serves``): its canonical links name that origin.
+
 What is cached: a GET or HEAD without a query string and without a session cookie (readers who
 are logged in, editors, always get a fresh page), answered 200 by a view that marked its response
-``page_cache = True`` (``views.article_detail`` for published articles), for
+``page_cache = True`` (``views.article_detail`` for published articles, ``feeds.py``), for
 ``ARTICLE_CACHE_SECONDS`` or until ``page_cache_until`` if the view set it sooner (a red link turns
 blue at a scheduled publication). ``X-Cache: hit``/``miss`` tells which (the bench counts them).
 """
@@ -21,11 +24,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_http_date_safe
 
-from .. import scripts
+from .. import scripts, site_address
 from ..conversion import SCRIPTS
 from . import pages
 
-_PREFIXES = tuple(f"/{script}/articles/" for script in SCRIPTS)
+# Article pages and each script's Atom feed (``feeds.py``).
+_PREFIXES = tuple(f"/{script}/articles/" for script in SCRIPTS) + tuple(f"/{script}/feed/" for script in SCRIPTS)
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -58,8 +62,9 @@ class CachedPageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _cacheable_request(request):
             return self.get_response(request)
+        origin = "" if settings.SITE_URL else site_address.request_origin(request)
         page = pages.lookup(request.path)
-        if page is not None:
+        if page is not None and pages.serves(page, origin):
             return self._hit(request, page)
         read_started = time.time()
         response = self.get_response(request)
@@ -68,7 +73,7 @@ class CachedPageMiddleware:
             response["ETag"], response["Last-Modified"] = pages.validators(response.content)
             # A shared cache in front (deploy/varnish.vcl) may keep it too: edits purge it.
             response["Cache-Control"] = f"public, max-age=0, s-maxage={min(seconds, settings.PROXY_CACHE_SECONDS)}"
-            pages.store(request.path, response, read_started, seconds)
+            pages.store(request.path, response, read_started, seconds, origin)
             response["X-Cache"] = "miss"  # after storing: a hit says "hit" instead
         return response
 

@@ -72,6 +72,7 @@ class CachedPage:
     etag: str
     last_modified: str
     expires: float = 0.0  # time.time() when the cache lets it go (0: entries stored before this field)
+    origin: str = ""  # scheme://host it was rendered for, without SITE_URL ("": SITE_URL's)
 
     @functools.cached_property
     def _header_store(self) -> dict[str, tuple[str, str]]:
@@ -120,13 +121,21 @@ def lookup(path: str) -> CachedPage | None:
     return page
 
 
+def serves(page: CachedPage, origin: str) -> bool:
+    """Whether ``page`` may answer a request from ``origin``. Without ``SITE_URL`` a page's
+    absolute links (canonical, hreflang) name the origin it was rendered for: a request with
+    another Host or port gets its own rendering and never one made for someone else."""
+    return getattr(page, "origin", "") == origin
+
+
 def validators(content: bytes) -> tuple[str, str]:
     return f'"{hashlib.sha1(content).hexdigest()}"', http_date(time.time())
 
 
-def store(path: str, response: HttpResponse, read_started: float, seconds: int | None = None) -> None:
+def store(path: str, response: HttpResponse, read_started: float, seconds: int | None = None,
+          origin: str = "") -> None:
     """Keep ``response`` for ``path`` (``seconds``, by default the configured lifetime) unless an
-    invalidation committed after ``read_started``."""
+    invalidation committed after ``read_started``; ``origin``: see :func:`serves`."""
     seconds = lifetime() if seconds is None else seconds
     if seconds <= 0:
         return
@@ -134,7 +143,8 @@ def store(path: str, response: HttpResponse, read_started: float, seconds: int |
     if not etag or not last_modified:
         etag, last_modified = validators(response.content)
     headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in PER_READER_HEADERS)
-    page = CachedPage(response.content, response.status_code, headers, etag, last_modified, time.time() + seconds)
+    page = CachedPage(response.content, response.status_code, headers, etag, last_modified, time.time() + seconds,
+                      origin)
     if _invalidated_since(path, read_started):
         return
     cache.set(page_key(path), page, seconds)

@@ -27,15 +27,19 @@ function initArticleEditor() {
     inFlight = fetch(root.dataset.url, {
       method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf() }
     }).then(function (response) {
-      if (!response.ok) { throw new Error(response.status); }
+      // 400: a text beyond the model's limits; the server says which, and nothing was rendered.
+      if (response.status === 400) {
+        return response.json().then(function (result) { throw new Error(result.error); });
+      }
+      if (!response.ok) { throw new Error(""); }
       return response.json();
     }).then(function (result) {
       panes.forEach(function (pane) { pane.innerHTML = result[pane.dataset.script]; });
       reviewList.innerHTML = result.review;
       reviewCount.textContent = "(" + result.unreviewed + ")";
       root.dataset.ready = "1";
-    }).catch(function () {
-      reviewCount.textContent = root.dataset.error;
+    }).catch(function (error) {
+      reviewCount.textContent = (error && error.message) || root.dataset.error;
     }).finally(function () {
       inFlight = null;
       if (pending) { pending = false; refresh(); }
