@@ -149,8 +149,8 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
         lead_zh_hans=values["lead"][0], lead_zh_hant=values["lead"][1],
         sections=SimpleNamespace(all=lambda: sections), references=SimpleNamespace(all=lambda: references),
     )
-    preview.references_heading_zh_hans, preview.references_heading_zh_hant = _reconciled(
-        data, "references_heading", glossary)
+    preview.references_heading_zh_hans, preview.references_heading_zh_hant = conversion.reconcile(
+        None, _checked_pair(data, "references_heading", Article._meta.get_field("references_heading")), glossary)
 
     shown = REVIEW_SHOWN
     for item in fields:
