@@ -27,6 +27,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers ta
 from taggit.models import Tag as TaggitTag
 
 from . import editing, links, revisions, scripts
+from .either_script import EitherScriptMixin
 from .conversion import title_key
 from .forms import ArticleAdminForm, MergeCategoriesForm
 from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
@@ -64,13 +65,13 @@ class ArticleAliasInline(admin.TabularInline):
     fields = ("name",)
 
 
-class SectionInline(TranslationStackedInline):
+class SectionInline(EitherScriptMixin, TranslationStackedInline):
     model = Section
     extra = 0
     fields = ("position", "level", "heading", "body")
 
 
-class ReferenceInline(TranslationTabularInline):
+class ReferenceInline(EitherScriptMixin, TranslationTabularInline):
     model = Reference
     extra = 0
     fields = ("position", "key", "text", "url", "empty_flag")
@@ -92,7 +93,7 @@ class GlossaryTermInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(EitherScriptMixin, VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -283,7 +284,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(TabbedTranslationAdmin):
+class CategoryAdmin(EitherScriptMixin, TabbedTranslationAdmin):
     list_display = ("tree_name", "hidden", "article_count")
     list_filter = ("hidden",)
     search_fields = ("name_zh_hans", "name_zh_hant", "slug_zh_hans", "slug_zh_hant")

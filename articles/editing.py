@@ -26,6 +26,7 @@ from . import conversion, conversion_review, revisions
 from .conversion import HANS, SCRIPTS
 from .models import Article, GlossaryTerm, field_name
 from .rendering import render_article
+from .text import with_newlines
 
 # <, > and & as \u escapes: a JSON answer can never be read as markup, even if sniffed as HTML.
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -52,9 +53,13 @@ def escaped_json(data: dict, status: int = 200) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="application/json")
 
 
-def _reconciled(data, base: str, glossary: conversion.Glossary) -> tuple[str, str]:
-    pair = (data.get(f"{base}_zh_hans", ""), data.get(f"{base}_zh_hant", ""))
-    return conversion.reconcile(None, pair, glossary)
+def with_newlines_data(data):
+    """A copy of form ``data`` with line breaks as they are stored (``\n``): the browser posts
+    ``\r\n``, and review offsets must count characters as the editor's text area does."""
+    copy = data.copy()
+    for key, values in data.lists():
+        copy.setlist(key, [with_newlines(value) for value in values])
+    return copy
 
 
 def _inline_rows(data, prefix: str) -> list[str]:
@@ -73,25 +78,39 @@ def _position(data, row: str, default: int) -> int:
 
 
 def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[PreviewField]]:
-    """The article the submitted form describes (unsaved) and its texts for review."""
+    """The article the submitted form describes (unsaved) and its texts for review, each in the
+    script the editor wrote it in (judged as a save would: ``conversion.written_script``)."""
     glossary = GlossaryTerm.glossary_for(article.pk if article else None)
+    data = with_newlines_data(data)
     if article is not None and data.get("edit_base"):
         # Judge which script the editor changed against what the form showed (as a save does).
         data = revisions.blank_untouched_scripts(data, data["edit_base"])
+    stored_parts = {}
+    if article is not None:
+        stored_parts = {("sections", str(part.pk)): part for part in article.sections.all()}
+        stored_parts.update({("references", str(part.pk)): part for part in article.references.all()})
     fields: list[PreviewField] = []
 
-    def text(base: str, label: str) -> tuple[str, str]:
-        hans, hant = _reconciled(data, base, glossary)
-        fields.append(PreviewField(base, label, hans, hant))
+    def text(base: str, label: str, name: str, stored) -> tuple[str, str]:
+        submitted = (data.get(f"{base}_zh_hans", ""), data.get(f"{base}_zh_hant", ""))
+        old = None if stored is None else stored._stored_scripts.get(name)
+        hans, hant = conversion.reconcile(None, submitted, glossary)
+        written = conversion.written_script(old, submitted)
+        if written is None and stored is not None:
+            written = stored.written_script(name)
+        item = PreviewField(base, label, hans, hant)
+        item.source = conversion_review.review_source(hans, hant, written, glossary)
+        fields.append(item)
         return hans, hant
 
     values = {}
     for name in ("title", "lead"):
-        values[name] = text(name, _("标题") if name == "title" else _("导言"))
+        values[name] = text(name, _("标题") if name == "title" else _("导言"), name, article)
     sections = []
     for index, row in enumerate(_inline_rows(data, "sections")):
-        heading = text(f"{row}-heading", _("章节标题"))
-        body = text(f"{row}-body", _("章节正文"))
+        part = stored_parts.get(("sections", data.get(f"{row}-id", "")))
+        heading = text(f"{row}-heading", _("章节标题"), "heading", part)
+        body = text(f"{row}-body", _("章节正文"), "body", part)
         try:
             level = int(data.get(f"{row}-level") or 2)
         except ValueError:
@@ -105,7 +124,8 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
         key = (data.get(f"{row}-key") or "").strip()
         if not key:
             continue
-        hans, hant = text(f"{row}-text", _("参考文献"))
+        part = stored_parts.get(("references", data.get(f"{row}-id", "")))
+        hans, hant = text(f"{row}-text", _("参考文献"), "text", part)
         references.append(SimpleNamespace(
             position=_position(data, row, index), pk=index, key=key, url=data.get(f"{row}-url", ""),
             text_zh_hans=hans, text_zh_hant=hant, is_empty=not (hans or hant).strip(),
@@ -118,7 +138,6 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
         sections=SimpleNamespace(all=lambda: sections), references=SimpleNamespace(all=lambda: references),
     )
     for item in fields:
-        item.source = conversion_review.source_script(item.hans, item.hant, glossary)
         if item.source:
             written = item.hans if item.source == HANS else item.hant
             item.pieces = conversion_review.review(written, item.source, glossary)

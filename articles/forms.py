@@ -25,11 +25,6 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # A title in either script will do (the other is converted on save); Article.clean
-        # asks for at least one.
-        for name in ("title_zh_hans", "title_zh_hant"):
-            if name in self.fields:
-                self.fields[name].required = False
         if self.instance.pk:
             self.fields["edit_token"].initial = revisions.edit_token(self.instance)
             self.fields["edit_base"].initial = revisions.shown_values(self.instance)

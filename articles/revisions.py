@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from .conversion import SCRIPTS
+from .text import with_newlines
 from .models import Article, ArticleAlias, GlossaryTerm, Reference, Section, Tag, TaggedArticle
 
 reversion.register(Tag)
@@ -176,7 +177,8 @@ INLINE_PREFIXES = {"sections": Section, "references": Reference}
 def _fingerprint(value: str | None) -> str:
     import hashlib
 
-    return hashlib.sha256((value or "").encode()).hexdigest()[:16]
+    # Line endings do not count: the browser submits \r\n for the \n it was shown.
+    return hashlib.sha256(with_newlines(value or "").encode()).hexdigest()[:16]
 
 
 def shown_values(article: Article) -> str:
