@@ -397,8 +397,18 @@ class ScriptTaggableManager(_TaggableManager):
     """Normalises tag names to their Simplified key, so either script finds the same tag."""
 
     def _to_tag_model_instances(self, tags, tag_kwargs):
-        tags = [Tag.canonical(t) if isinstance(t, str) else t for t in tags]
-        return super()._to_tag_model_instances(tags, tag_kwargs)
+        return super()._to_tag_model_instances([self._canonical(t) for t in tags], tag_kwargs)
+
+    @staticmethod
+    def _canonical(tag: Any) -> Any:
+        """A tag name's Simplified key; a new tag typed in 繁體 keeps the form the editor typed as its
+        繁體 name (converting it back from the key could choose another form: 裏海 → 里海 → 裡海)."""
+        if not isinstance(tag, str):
+            return tag
+        typed, key = tag.strip(), Tag.canonical(tag)
+        if key and typed != key:
+            Tag.objects.get_or_create(name=key, defaults={"name_zh_hant": typed})
+        return key
 
 
 NAME_KINDS = ("title", "slug", "alias")
