@@ -5,6 +5,8 @@ save the models fill whichever script the editor did not touch (see ``ScriptSync
 """
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -229,9 +231,30 @@ class ArticleAdmin(EitherScriptMixin, VersionAdmin, TabbedTranslationAdmin):
 
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id and request.POST.get("edit_base"):
-            # Judge "which script did the editor change" against what they were shown.
+            # Judge "which script did the editor change" against what they were shown; the form
+            # shown again after an error shows what they typed (render_change_form).
+            request.typed_post = request.POST
             request.POST = revisions.blank_untouched_scripts(request.POST, request.POST["edit_base"])
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _show_as_typed(request: HttpRequest, context: dict) -> None:
+        """Put back the script values :func:`revisions.blank_untouched_scripts` emptied for the save,
+        so a form shown again (validation error, edit conflict) holds the text as the editor left it."""
+        typed = getattr(request, "typed_post", None)
+        adminform = context.get("adminform")
+        if typed is None or adminform is None:
+            return
+        forms_shown = [adminform.form] + [
+            form for inline in context.get("inline_admin_formsets", ()) for form in inline.formset.forms
+        ]
+        for form in forms_shown:
+            emptied = [key for key, value in form.data.items()
+                       if not value and key.endswith(("_zh_hans", "_zh_hant")) and typed.get(key)]
+            if emptied:
+                form.data = form.data.copy()
+                for key in emptied:
+                    form.data[key] = typed[key]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
@@ -245,6 +268,13 @@ class ArticleAdmin(EitherScriptMixin, VersionAdmin, TabbedTranslationAdmin):
         context["suggest_url"] = reverse("admin:articles_article_titles")
         if request.user.has_perm("articles.view_image"):
             context["image_chooser_url"] = reverse("admin:articles_image_chooser")
+        if request.method == "POST":
+            self._show_as_typed(request, context)
+            # The script tab of each field the editor was in (article_editor.js posts them).
+            context["editor_tabs"] = " ".join(re.findall(r"#tab_[\w-]+", request.POST.get("editor_tabs", ""))[:2000])
+            conflict = getattr(context.get("adminform") and context["adminform"].form, "conflict", None)
+            if conflict is not None and obj is not None:
+                context["conflict_changes"] = revisions.changes_since(obj.pk, conflict.opened_token)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Article], search_term: str):

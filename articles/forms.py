@@ -18,6 +18,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
+    conflict: "revisions.Conflict | None" = None
 
     class Meta:
         model = Article
@@ -33,6 +34,7 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             conflict = revisions.lock_and_find_conflict(self.instance.pk, cleaned.get("edit_token") or "")
+            self.conflict = conflict  # the change form shows the other editor's change (admin)
             if conflict:
                 # Keep everything the editor typed; a deliberate second save overwrites.
                 self.data = self.data.copy()

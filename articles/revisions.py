@@ -139,6 +139,7 @@ class Conflict:
     token: str
     changed_at: datetime
     changed_by: str | None
+    opened_token: str = ""  # the version the editor opened (its edit token)
 
 
 def last_editor(article_pk: int) -> str | None:
@@ -161,7 +162,25 @@ def lock_and_find_conflict(article_pk: int, token: str) -> Conflict | None:
     opened = parse_datetime(token) if token else None
     if opened is not None and opened == current:
         return None
-    return Conflict(token=current.isoformat(), changed_at=current, changed_by=last_editor(article_pk))
+    return Conflict(token=current.isoformat(), changed_at=current, changed_by=last_editor(article_pk),
+                    opened_token=token)
+
+
+def changes_since(article_pk: int, opened_token: str) -> list[FieldChange] | None:
+    """What others changed since the version an editor opened (named by its edit token): the diff
+    from that revision to the latest one; None when the opened revision is not in the history."""
+    opened = parse_datetime(opened_token) if opened_token else None
+    versions = list(Version.objects.get_for_object_reference(Article, article_pk)[:50])
+    if opened is None or not versions:
+        return None
+    # Revisions store dates as Django's JSON serializer writes them: to the millisecond.
+    opened = opened.replace(microsecond=opened.microsecond // 1000 * 1000)
+    for version in versions:
+        saved = version.field_dict.get("updated_at")
+        saved = parse_datetime(saved) if isinstance(saved, str) else saved
+        if saved == opened:
+            return compare(version, versions[0]) if version.pk != versions[0].pk else None
+    return None
 
 
 # --- what the editor saw ------------------------------------------------------------------------

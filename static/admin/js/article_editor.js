@@ -55,6 +55,9 @@ function initArticleEditor() {
     if (!event.target.closest("#editor-preview")) { schedule(); }
   });
 
+  var status = root.querySelector(".review-status");
+  function say(message) { status.textContent = message; }
+
   function fieldFor(choice) {
     var item = choice.closest(".review-field");
     var suffix = item.dataset.source === "zh-hant" ? "_zh_hant" : "_zh_hans";
@@ -71,12 +74,19 @@ function initArticleEditor() {
     if (button.classList.contains("review-pin")) {
       var field = fieldFor(choice);
       var offset = parseInt(choice.dataset.offset, 10);
-      if (!field || field.value.substr(offset, character.length) !== character) { refresh(); return; }
+      // Offsets count the text as stored and as the text area holds it (line breaks as \n).
+      if (!field) { say(root.dataset.pinNoField); return; }
+      if (field.value.substr(offset, character.length) !== character) {
+        say(root.dataset.pinMoved.replace("%s", character));
+        refresh();
+        return;
+      }
       var markup = source === "zh-hant"
         ? "-{zh-hans:" + chosen + ";zh-hant:" + character + "}-"
         : "-{zh-hans:" + character + ";zh-hant:" + chosen + "}-";
       field.value = field.value.slice(0, offset) + markup + field.value.slice(offset + character.length);
       field.dispatchEvent(new Event("input", { bubbles: true }));
+      say(root.dataset.pinned.replace("%s", character + " → " + chosen));
       return;
     }
     if (button.classList.contains("review-term")) {
@@ -162,6 +172,28 @@ function initArticleEditor() {
   document.addEventListener("focusout", function () {
     setTimeout(function () { if (document.activeElement !== active) { hide(); } }, 200);
   });
+
+  /* After a validation error or an edit conflict the form comes back with the script tab the editor
+     was in for each field (modeltranslation's tabs would open 简体 everywhere). */
+  form.addEventListener("submit", function () {
+    var input = form.querySelector("input[name=editor_tabs]");
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "editor_tabs";
+      form.appendChild(input);
+    }
+    input.value = Array.from(form.querySelectorAll(".ui-tabs-active a[href^='#tab_']"))
+      .map(function (link) { return link.getAttribute("href"); }).join(" ");
+  });
+  function restoreTabs() {
+    (root.dataset.tabs || "").split(" ").forEach(function (href) {
+      if (!/^#tab_[\w-]+$/.test(href)) { return; }
+      var link = form.querySelector("a[href='" + href + "']");
+      if (link && !link.closest(".ui-tabs-active")) { link.click(); }
+    });
+  }
+  if (document.readyState === "complete") { restoreTabs(); } else { window.addEventListener("load", restoreTabs); }
 
   refresh();
 }
