@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+import reversion
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -110,6 +111,7 @@ class ArticleAdmin(EitherScriptMixin, VersionAdmin, TabbedTranslationAdmin):
         (None, {"fields": ("title", "slug", "lead", "references_heading", "edit_token", "edit_base")}),
         (_("发布"), {"fields": ("status", "published_at", "created_at", "updated_at")}),
         (_("分类与标签"), {"fields": ("categories", "tags")}),
+        (_("保存说明"), {"fields": ("edit_summary",)}),
     )
     inlines = (SectionInline, ReferenceInline, ArticleAliasInline, GlossaryTermInline)
     actions = ("publish", "unpublish")
@@ -180,9 +182,65 @@ class ArticleAdmin(EitherScriptMixin, VersionAdmin, TabbedTranslationAdmin):
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
         if not object_id.isdigit():  # not an article id: Django's view answers "no such object"
             return super().history_view(request, object_id, extra_context)
-        versions = Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user")
-        context = {"versions": versions, "compare_url": reverse("admin:articles_article_compare", args=[object_id])}
+        versions = list(Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user"))
+        # Newest first: each row's previous revision is the next one in the list.
+        rows = [
+            {"version": version, "previous": versions[i + 1] if i + 1 < len(versions) else None,
+             "status": revisions.status_label(version.field_dict.get("status")),
+             "restore_url": reverse("admin:articles_article_revision", args=[object_id, version.pk])}
+            for i, version in enumerate(versions)
+        ]
+        context = {"versions": versions, "rows": rows,
+                   "compare_url": reverse("admin:articles_article_compare", args=[object_id])}
         return super().history_view(request, object_id, {**context, **(extra_context or {})})
+
+    def revision_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+        """Restoring an old revision restores its content; the article's publication (status and
+        date) stays as it is unless the editor asks for the revision's (``?publication=restore``):
+        restoring a revision saved as a draft must not take a published article offline."""
+        current = Article.objects.filter(pk=object_id).values("status", "published_at").first() \
+            if str(object_id).isdigit() else None
+        version = Version.objects.filter(pk=version_id, object_id=object_id).first() \
+            if str(version_id).isdigit() else None
+        context = dict(extra_context or {})
+        if current is not None and version is not None:
+            if request.GET.get("publication") == "restore":
+                context["publication_restored"] = True
+            else:
+                request.kept_publication = current
+                kept = (current["status"], current["published_at"])
+                then = (version.field_dict.get("status"), version.field_dict.get("published_at"))
+                context["publication_kept"] = {
+                    "current": revisions.status_label(current["status"]),
+                    "version": revisions.status_label(then[0]),
+                    "differs": revisions.publication_differs(kept, then),
+                }
+        return super().revision_view(request, object_id, version_id, context)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        kept = getattr(request, "kept_publication", None)
+        if article is not None and kept is not None:  # restoring: the form shows today's publication
+            article.status, article.published_at = kept["status"], kept["published_at"]
+        return article
+
+    def log_addition(self, request: HttpRequest, obj: Article, message):
+        entry = super().log_addition(request, obj, message)
+        self._comment_with_summary(request)
+        return entry
+
+    def log_change(self, request: HttpRequest, obj: Article, message):
+        entry = super().log_change(request, obj, message)
+        self._comment_with_summary(request)
+        return entry
+
+    @staticmethod
+    def _comment_with_summary(request: HttpRequest) -> None:
+        """The editor's edit summary is the revision's comment (history, recent changes); without
+        one, reversion keeps the admin's list of changed fields."""
+        summary = revisions.edit_summary(request.POST.get("edit_summary", ""))
+        if summary and reversion.is_active():
+            reversion.set_comment(summary)
 
     def compare_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """A readable diff, per field and per script, between two revisions of an article."""

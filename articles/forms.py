@@ -18,6 +18,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
+    edit_summary = forms.CharField(
+        label=_("编辑摘要"), required=False, max_length=revisions.EDIT_SUMMARY_LENGTH,
+        help_text=_("简述这次修改（显示在历史记录和最近更改中）。"),
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+    # Form machinery, not content: never listed as "changed" in the history's messages.
+    NOT_CONTENT = ("edit_token", "edit_base", "edit_summary")
     conflict: "revisions.Conflict | None" = None
 
     class Meta:
@@ -29,6 +36,10 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["edit_token"].initial = revisions.edit_token(self.instance)
             self.fields["edit_base"].initial = revisions.shown_values(self.instance)
+
+    @property
+    def changed_data(self) -> list[str]:
+        return [name for name in super().changed_data if name not in self.NOT_CONTENT]
 
     def clean(self) -> dict:
         cleaned = super().clean()

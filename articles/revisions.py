@@ -15,15 +15,17 @@ from datetime import datetime
 
 import reversion
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from .conversion import SCRIPTS
-from .text import with_newlines
-from .models import Article, ArticleAlias, GlossaryTerm, Reference, Section, Tag, TaggedArticle
+from .text import with_newlines, without_control_characters
+from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag, TaggedArticle
 
 reversion.register(Tag)
 reversion.register(TaggedArticle, follow=("tag",))
@@ -86,12 +88,53 @@ class FieldChange:
     diff: SafeString
 
 
+EDIT_SUMMARY_LENGTH = 300
+
+
+def edit_summary(text: str) -> str:
+    """An editor's edit summary as stored in the revision's comment: one line, no control characters."""
+    return " ".join(without_control_characters(text or "").split())[:EDIT_SUMMARY_LENGTH]
+
+
+def status_label(value: str | None) -> str:
+    """草稿 / 已发布 for a stored status value (the history and diffs never show raw values)."""
+    try:
+        return str(Article.Status(value).label)
+    except ValueError:
+        return value or ""
+
+
+def publication_differs(kept: tuple, then: tuple) -> bool:
+    """Whether a revision's (status, published_at) differs from today's (dates to the millisecond,
+    as revisions store them)."""
+    def normal(pair: tuple) -> tuple:
+        status, when = pair
+        when = parse_datetime(when) if isinstance(when, str) else when
+        return status, when.replace(microsecond=when.microsecond // 1000 * 1000) if when else None
+    return normal(kept) != normal(then)
+
+
 def _text(value) -> str:
+    """A stored value as an editor reads it: dates in local time in the active script's format."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, (list, tuple)):
         return "、".join(map(str, value))
     return str(value)
+
+
+def _shown(name: str, value):
+    """A field's value for the diff: the status as its label, dates parsed, categories by name."""
+    if name == "status":
+        return status_label(value)
+    if name == "published_at" and isinstance(value, str):
+        return parse_datetime(value)
+    if name == "categories" and value:
+        names = dict(Category.objects.filter(pk__in=value).values_list("pk", "name"))
+        return [names.get(pk, pk) for pk in value]
+    return value
 
 
 def compare(old: Version, new: Version) -> list[FieldChange]:
@@ -105,7 +148,7 @@ def compare(old: Version, new: Version) -> list[FieldChange]:
 
     old_fields, new_fields = old.field_dict, new.field_dict
     for name, label in ARTICLE_FIELDS:
-        add(article, label, old_fields.get(name), new_fields.get(name))
+        add(article, label, _shown(name, old_fields.get(name)), _shown(name, new_fields.get(name)))
     old_parts, new_parts = _parts_of(old), _parts_of(new)
     add(article, _("标签"), _tags_of(old_parts), _tags_of(new_parts))
     for model, fields in PART_FIELDS.items():
