@@ -19,6 +19,7 @@ from django.db import IntegrityError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -162,10 +163,12 @@ def preview_view(request: HttpRequest, model_admin, object_id: str | None = None
     preview, fields = form_preview(request.POST, article)
     result = {}
     for script in SCRIPTS:
-        rendered = render_article(preview, script, show_editor_notes=True)
-        result[script] = render_to_string("admin/articles/article/preview.html", {
-            "title": getattr(preview, field_name("title", script)), "rendered": rendered, "script": script,
-        })
+        # Each pane in its own script, UI strings too (参考文献 / 參考文獻), as its readers will see it.
+        with translation.override(script):
+            rendered = render_article(preview, script, show_editor_notes=True)
+            result[script] = render_to_string("admin/articles/article/preview.html", {
+                "title": getattr(preview, field_name("title", script)), "rendered": rendered, "script": script,
+            })
     reviewed = [item for item in fields if any(p.ambiguous for p in item.pieces)]
     result["review"] = render_to_string("admin/articles/article/review.html", {
         "fields": reviewed, "article": article,

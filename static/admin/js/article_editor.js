@@ -16,6 +16,21 @@ function initArticleEditor() {
   var reviewCount = root.querySelector(".review-count");
   var timer = null, inFlight = null, pending = false;
 
+  /* Each pane shows the article in a shadow root with the reader's stylesheet: it looks like the
+     public page, and neither the admin's styles nor the reader's leak across. */
+  function paneBody(pane) {
+    if (!pane.shadowRoot) {
+      var shadow = pane.attachShadow({ mode: "open" });
+      var sheet = document.createElement("link");
+      sheet.rel = "stylesheet";
+      sheet.href = root.dataset.readerCss;
+      var body = document.createElement("div");
+      body.className = "page preview-page";
+      shadow.append(sheet, body);
+    }
+    return pane.shadowRoot.querySelector(".preview-page");
+  }
+
   function csrf() {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -30,7 +45,7 @@ function initArticleEditor() {
       if (!response.ok) { throw new Error(response.status); }
       return response.json();
     }).then(function (result) {
-      panes.forEach(function (pane) { pane.innerHTML = result[pane.dataset.script]; });
+      panes.forEach(function (pane) { paneBody(pane).innerHTML = result[pane.dataset.script]; });
       reviewList.innerHTML = result.review;
       reviewCount.textContent = "(" + result.unreviewed + ")";
       root.dataset.ready = "1";
