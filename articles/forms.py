@@ -52,7 +52,7 @@ class ArticleAdminForm(forms.ModelForm):
                 self.data["edit_token"] = conflict.token
                 raise ValidationError(
                     _("“%(user)s”在 %(when)s 保存了这个条目，晚于你打开它的时间，所以这次没有保存。"
-                      "你的输入都保留在下面。请先在新窗口查看历史记录中对方的修改；确认后再次保存，将以你的内容覆盖对方的修改。"),
+                      "你的输入都保留在下面，对方的修改列在表单上方。确认后再次保存，将以你的内容覆盖对方的修改。"),
                     code="edit_conflict",
                     params={
                         "user": conflict.changed_by or _("其他人"),

@@ -64,8 +64,11 @@ def publication_date_in_range(value: datetime) -> None:
 def strip_control_characters(instance: models.Model) -> None:
     """The one input rule for text (``articles.text``): control characters are dropped and line
     breaks stored as ``\n`` on save."""
+    # A translated field's own name (``lead``) reads one script with fallback and writes the active
+    # language's column: only the ``*_zh_hans`` / ``*_zh_hant`` columns are cleaned.
+    translated = translated_fields(type(instance))
     for field in instance._meta.concrete_fields:
-        if isinstance(field, (models.CharField, models.TextField)):
+        if isinstance(field, (models.CharField, models.TextField)) and field.name not in translated:
             value = getattr(instance, field.attname)
             if isinstance(value, str) and (has_control_characters(value) or "\r" in value):
                 setattr(instance, field.attname, without_control_characters(with_newlines(value)))

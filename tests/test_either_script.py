@@ -108,3 +108,14 @@ def test_line_breaks_are_stored_as_newlines_and_do_not_count_as_a_change(editor_
     assert article.title_zh_hans == "条约集"
     assert article.lead_zh_hant == "第一段\n\n第二段\n第三段"
     assert article.written_script("lead") == HANS
+
+
+def test_multi_line_text_typed_in_traditional_is_converted_not_copied(editor_client):
+    """The browser posts line breaks as \\r\\n; cleaning them must not write the 繁體 text into the
+    简体 column through the field's untranslated name (modeltranslation's fallback)."""
+    data = add_form(editor_client)
+    data.update({"title_zh_hant": ["條約"], "lead_zh_hant": ["第一段。\r\n\r\n簽訂後。"]})
+    assert editor_client.post(ADD, data).status_code == 302
+    article = Article.objects.get()
+    assert (article.lead_zh_hans, article.lead_zh_hant) == ("第一段。\n\n签订后。", "第一段。\n\n簽訂後。")
+    assert article.written_script("lead") == HANT

@@ -208,7 +208,13 @@ function initArticleEditor() {
       if (link && !link.closest(".ui-tabs-active")) { link.click(); }
     });
   }
-  if (document.readyState === "complete") { restoreTabs(); } else { window.addEventListener("load", restoreTabs); }
+  // modeltranslation builds the tabs in a jQuery ready handler (run asynchronously, possibly after
+  // "load"): queue behind it on the same jQuery.
+  if (window.django && window.django.jQuery) {
+    window.django.jQuery(function () { setTimeout(restoreTabs, 0); });
+  } else {
+    window.addEventListener("load", restoreTabs);
+  }
 
   refresh();
 }
