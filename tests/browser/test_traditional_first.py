@@ -48,6 +48,13 @@ def type_in(page: Page, field_id: str, script: str, text: str) -> None:
     page.fill(f"#{field_id}_{script}", text)
 
 
+def open_new_article(page: Page) -> None:
+    """An editor logged in, on the empty article form."""
+    editor = EditorFactory(password=PASSWORD)
+    log_in(page, editor.username, PASSWORD)
+    page.goto("/admin/articles/article/add/")
+
+
 def review_sources(page: Page) -> list[str]:
     return page.locator(".review-field").evaluate_all("items => items.map(i => i.dataset.source)")
 
@@ -139,9 +146,7 @@ def test_editor_writes_a_whole_article_in_traditional_only(page: Page, media_roo
 ])
 def test_a_pin_after_line_breaks_lands_on_its_character_in_either_script(page: Page, script, text, char,
                                                                          chosen, pinned) -> None:
-    editor = EditorFactory(password=PASSWORD)
-    log_in(page, editor.username, PASSWORD)
-    page.goto("/admin/articles/article/add/")
+    open_new_article(page)
     type_in(page, "id_title", script, "換行測試" if script == "zh_hant" else "换行测试")
     show_script_tab(page, "id_lead", script)
     page.locator(f"#id_lead_{script}").fill(text)
@@ -156,9 +161,7 @@ def test_a_pin_after_line_breaks_lands_on_its_character_in_either_script(page: P
 
 @pytest.mark.browser
 def test_a_pin_on_text_changed_since_the_review_says_why(page: Page) -> None:
-    editor = EditorFactory(password=PASSWORD)
-    log_in(page, editor.username, PASSWORD)
-    page.goto("/admin/articles/article/add/")
+    open_new_article(page)
     type_in(page, "id_title", "zh_hant", "測試")
     area = page.locator("#id_lead_zh_hant")
     type_in(page, "id_lead", "zh_hant", "頭髮乾了")
@@ -174,9 +177,7 @@ def test_a_pin_on_text_changed_since_the_review_says_why(page: Page) -> None:
 
 @pytest.mark.browser
 def test_after_an_error_the_form_shows_the_tab_and_the_text_as_typed(page: Page) -> None:
-    editor = EditorFactory(password=PASSWORD)
-    log_in(page, editor.username, PASSWORD)
-    page.goto("/admin/articles/article/add/")
+    open_new_article(page)
     type_in(page, "id_title", "zh_hant", "錯誤測試")
     type_in(page, "id_lead", "zh_hant", "乾隆年間")
     page.fill("#id_published_at_0", "1900-01-01")  # refused: before 2000
@@ -207,10 +208,8 @@ def test_after_an_error_the_form_shows_the_tab_and_the_text_as_typed(page: Page)
 
 @pytest.mark.browser
 def test_the_live_preview_fits_the_form_at_375_px_and_speaks_each_panes_script(page: Page) -> None:
-    editor = EditorFactory(password=PASSWORD)
-    log_in(page, editor.username, PASSWORD)
     page.set_viewport_size({"width": 375, "height": 740})
-    page.goto("/admin/articles/article/add/")
+    open_new_article(page)
     type_in(page, "id_title", "zh_hant", "預覽測試")
     long_url = "https://example.org/" + "a" * 300
     type_in(page, "id_lead", "zh_hant", f"見[[不存在的條目]]。[^1] {long_url}")
