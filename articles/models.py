@@ -117,6 +117,9 @@ class ScriptSyncedModel(models.Model):
     """
 
     written_scripts = models.JSONField(_("书写文字"), default=dict, blank=True, editable=False)
+    # False on an instance whose texts come from a source that is neither script (the importer
+    # converts mixed wiki text to both): its changed fields get no record, and the review guesses.
+    record_written_scripts = True
 
     class Meta:
         abstract = True
@@ -150,9 +153,9 @@ class ScriptSyncedModel(models.Model):
             hans_attr, hant_attr = field_name(name, HANS), field_name(name, HANT)
             new = (getattr(self, hans_attr) or "", getattr(self, hant_attr) or "")
             script = conversion.written_script(stored.get(name), new)
-            if script is not None:
+            if script is not None and self.record_written_scripts:
                 written[name] = script
-            elif not any(new):
+            elif script is not None or not any(new):
                 written.pop(name, None)
             hans, hant = conversion.reconcile(stored.get(name), new, glossary)
             setattr(self, hans_attr, hans)

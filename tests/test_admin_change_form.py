@@ -70,3 +70,10 @@ def test_an_edit_conflict_keeps_the_typed_text_and_shows_the_other_editors_chang
     assert "<ins>，加上甲的补充</ins>" in conflict and "导言（简体）" in conflict
     article.refresh_from_db()
     assert article.lead_zh_hans == "第一版导言，加上甲的补充"  # nothing saved by the conflicting post
+
+    # Saved again on purpose, 乙's text wins, and the history's message names no form machinery.
+    assert second.post(change_url(article), form_data(page, "article_form")).status_code == 302
+    article.refresh_from_db()
+    assert (article.lead_zh_hans, article.lead_zh_hant) == ("乙改写的导言", "乙改寫的導言")
+    history = second.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
+    assert "edit_base" not in history and "edit_token" not in history

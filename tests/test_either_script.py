@@ -119,3 +119,16 @@ def test_multi_line_text_typed_in_traditional_is_converted_not_copied(editor_cli
     article = Article.objects.get()
     assert (article.lead_zh_hans, article.lead_zh_hant) == ("第一段。\n\n签订后。", "第一段。\n\n簽訂後。")
     assert article.written_script("lead") == HANT
+
+
+def test_an_import_records_no_written_script_and_its_review_is_guessed(tmp_path):
+    """Imported wiki text is mixed: both scripts are converted from it, none was typed, so nothing
+    is recorded and the review guesses the direction as it did before the record existed."""
+    from tests.conftest import run_import
+
+    (tmp_path / "头发条约.md").write_text("他的头发和干部。\n\n## 内容\n\n正文。\n", encoding="utf-8")
+    run_import(str(tmp_path))
+    article = Article.objects.get(title_zh_hans="头发条约")
+    assert article.written_scripts == {}
+    assert Category.objects.filter(written_scripts={}).count() == Category.objects.count()
+    assert article.unreviewed_characters >= 2  # 发 and 干, reviewed 简→繁 as guessed
