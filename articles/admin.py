@@ -332,7 +332,9 @@ class ArticleAdmin(EitherScriptMixin, VersionAdmin, TabbedTranslationAdmin):
             context["editor_tabs"] = " ".join(re.findall(r"#tab_[\w-]+", request.POST.get("editor_tabs", ""))[:2000])
             conflict = getattr(context.get("adminform") and context["adminform"].form, "conflict", None)
             if conflict is not None and obj is not None:
-                context["conflict_changes"] = revisions.changes_since(obj.pk, conflict.opened_token)
+                changes = revisions.changes_since(obj.pk, conflict.opened_token)
+                context["conflict_changes"] = [] if changes is None else changes
+                context["conflict_history_url"] = reverse("admin:articles_article_history", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Article], search_term: str):

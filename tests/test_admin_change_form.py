@@ -9,6 +9,7 @@ import pytest
 import reversion
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import ArticleFactory, EditorFactory
@@ -77,3 +78,14 @@ def test_an_edit_conflict_keeps_the_typed_text_and_shows_the_other_editors_chang
     assert (article.lead_zh_hans, article.lead_zh_hant) == ("乙改写的导言", "乙改寫的導言")
     history = second.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
     assert "edit_base" not in history and "edit_token" not in history
+
+
+def test_a_conflict_on_an_article_without_history_points_to_the_history(editor_client):
+    article = ArticleFactory(title_zh_hans="条约", lead_zh_hans="导言")  # no revision: not saved in the admin
+    data = form_data(editor_client.get(change_url(article)).content.decode(), "article_form")
+    Article.objects.filter(pk=article.pk).update(updated_at=article.updated_at + timezone.timedelta(seconds=5))
+    data["lead_zh_hans"] = ["我的导言"]
+    page = editor_client.post(change_url(article), data).content.decode()
+    assert "历史记录里没有你打开时的版本" in page
+    assert reverse("admin:articles_article_history", args=[article.pk]) in page
+    assert textarea(page, "lead_zh_hans") == "我的导言"
