@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 import reversion
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -30,8 +30,8 @@ from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers ta
 from taggit.models import Tag as TaggitTag
 
 from . import editing, links, revisions, scripts
-from .either_script import EitherScriptMixin
 from .conversion import title_key
+from .either_script import EitherScriptMixin
 from .forms import ArticleAdminForm, MergeCategoriesForm
 from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
 

@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from .conversion import SCRIPTS
-from .text import with_newlines, without_control_characters
 from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag, TaggedArticle
+from .text import with_newlines, without_control_characters
 
 reversion.register(Tag)
 reversion.register(TaggedArticle, follow=("tag",))
@@ -104,14 +104,15 @@ def status_label(value: str | None) -> str:
         return value or ""
 
 
+def as_stored_in_revisions(when: datetime | str | None) -> datetime | None:
+    """A date as a revision holds it: Django's JSON serializer writes dates to the millisecond."""
+    when = parse_datetime(when) if isinstance(when, str) else when
+    return when.replace(microsecond=when.microsecond // 1000 * 1000) if when else None
+
+
 def publication_differs(kept: tuple, then: tuple) -> bool:
-    """Whether a revision's (status, published_at) differs from today's (dates to the millisecond,
-    as revisions store them)."""
-    def normal(pair: tuple) -> tuple:
-        status, when = pair
-        when = parse_datetime(when) if isinstance(when, str) else when
-        return status, when.replace(microsecond=when.microsecond // 1000 * 1000) if when else None
-    return normal(kept) != normal(then)
+    """Whether a revision's (status, published_at) differs from today's."""
+    return (kept[0], as_stored_in_revisions(kept[1])) != (then[0], as_stored_in_revisions(then[1]))
 
 
 def _text(value) -> str:
@@ -212,16 +213,12 @@ def lock_and_find_conflict(article_pk: int, token: str) -> Conflict | None:
 def changes_since(article_pk: int, opened_token: str) -> list[FieldChange] | None:
     """What others changed since the version an editor opened (named by its edit token): the diff
     from that revision to the latest one; None when the opened revision is not in the history."""
-    opened = parse_datetime(opened_token) if opened_token else None
+    opened = as_stored_in_revisions(opened_token or None)
     versions = list(Version.objects.get_for_object_reference(Article, article_pk)[:50])
     if opened is None or not versions:
         return None
-    # Revisions store dates as Django's JSON serializer writes them: to the millisecond.
-    opened = opened.replace(microsecond=opened.microsecond // 1000 * 1000)
     for version in versions:
-        saved = version.field_dict.get("updated_at")
-        saved = parse_datetime(saved) if isinstance(saved, str) else saved
-        if saved == opened:
+        if as_stored_in_revisions(version.field_dict.get("updated_at")) == opened:
             return compare(version, versions[0]) if version.pk != versions[0].pk else None
     return None
 
