@@ -5,6 +5,8 @@ save the models fill whichever script the editor did not touch (see ``ScriptSync
 """
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -21,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+import reversion
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -30,6 +33,7 @@ from taggit.models import Tag as TaggitTag
 
 from . import editing, links, revisions, scripts
 from .conversion import title_key
+from .either_script import EitherScriptMixin
 from .forms import AdminLoginForm, ArticleAdminForm, MergeCategoriesForm
 from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
 
@@ -79,13 +83,13 @@ class MarkdownKeepsIndentation:
         return field
 
 
-class SectionInline(MarkdownKeepsIndentation, TranslationStackedInline):
+class SectionInline(MarkdownKeepsIndentation, EitherScriptMixin, TranslationStackedInline):
     model = Section
     extra = 0
     fields = ("position", "level", "heading", "body")
 
 
-class ReferenceInline(TranslationTabularInline):
+class ReferenceInline(EitherScriptMixin, TranslationTabularInline):
     model = Reference
     extra = 0
     fields = ("position", "key", "text", "url", "empty_flag")
@@ -118,7 +122,7 @@ class CalendarBoundedChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownKeepsIndentation, VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(MarkdownKeepsIndentation, EitherScriptMixin, VersionAdmin, TabbedTranslationAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -134,6 +138,7 @@ class ArticleAdmin(MarkdownKeepsIndentation, VersionAdmin, TabbedTranslationAdmi
         (None, {"fields": ("title", "slug", "lead", "references_heading", "edit_token", "edit_base")}),
         (_("发布"), {"fields": ("status", "published_at", "created_at", "updated_at")}),
         (_("分类与标签"), {"fields": ("categories", "tags")}),
+        (_("保存说明"), {"fields": ("edit_summary",)}),
     )
     inlines = (SectionInline, ReferenceInline, ArticleAliasInline, GlossaryTermInline)
     actions = ("publish", "unpublish")
@@ -225,9 +230,65 @@ class ArticleAdmin(MarkdownKeepsIndentation, VersionAdmin, TabbedTranslationAdmi
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
         if not object_id.isdigit():  # not an article id: Django's view answers "no such object"
             return super().history_view(request, object_id, extra_context)
-        versions = Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user")
-        context = {"versions": versions, "compare_url": reverse("admin:articles_article_compare", args=[object_id])}
+        versions = list(Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user"))
+        # Newest first: each row's previous revision is the next one in the list.
+        rows = [
+            {"version": version, "previous": versions[i + 1] if i + 1 < len(versions) else None,
+             "status": revisions.status_label(version.field_dict.get("status")),
+             "restore_url": reverse("admin:articles_article_revision", args=[object_id, version.pk])}
+            for i, version in enumerate(versions)
+        ]
+        context = {"versions": versions, "rows": rows,
+                   "compare_url": reverse("admin:articles_article_compare", args=[object_id])}
         return super().history_view(request, object_id, {**context, **(extra_context or {})})
+
+    def revision_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+        """Restoring an old revision restores its content; the article's publication (status and
+        date) stays as it is unless the editor asks for the revision's (``?publication=restore``):
+        restoring a revision saved as a draft must not take a published article offline."""
+        current = Article.objects.filter(pk=object_id).values("status", "published_at").first() \
+            if str(object_id).isdigit() else None
+        version = Version.objects.filter(pk=version_id, object_id=object_id).first() \
+            if str(version_id).isdigit() else None
+        context = dict(extra_context or {})
+        if current is not None and version is not None:
+            if request.GET.get("publication") == "restore":
+                context["publication_restored"] = True
+            else:
+                request.kept_publication = current
+                kept = (current["status"], current["published_at"])
+                then = (version.field_dict.get("status"), version.field_dict.get("published_at"))
+                context["publication_kept"] = {
+                    "current": revisions.status_label(current["status"]),
+                    "version": revisions.status_label(then[0]),
+                    "differs": revisions.publication_differs(kept, then),
+                }
+        return super().revision_view(request, object_id, version_id, context)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        kept = getattr(request, "kept_publication", None)
+        if article is not None and kept is not None:  # restoring: the form shows today's publication
+            article.status, article.published_at = kept["status"], kept["published_at"]
+        return article
+
+    def log_addition(self, request: HttpRequest, obj: Article, message):
+        entry = super().log_addition(request, obj, message)
+        self._comment_with_summary(request)
+        return entry
+
+    def log_change(self, request: HttpRequest, obj: Article, message):
+        entry = super().log_change(request, obj, message)
+        self._comment_with_summary(request)
+        return entry
+
+    @staticmethod
+    def _comment_with_summary(request: HttpRequest) -> None:
+        """The editor's edit summary is the revision's comment (history, recent changes); without
+        one, reversion keeps the admin's list of changed fields."""
+        summary = revisions.edit_summary(request.POST.get("edit_summary", ""))
+        if summary and reversion.is_active():
+            reversion.set_comment(summary)
 
     def compare_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """A readable diff, per field and per script, between two revisions of an article."""
@@ -276,9 +337,30 @@ class ArticleAdmin(MarkdownKeepsIndentation, VersionAdmin, TabbedTranslationAdmi
 
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id and request.POST.get("edit_base"):
-            # Judge "which script did the editor change" against what they were shown.
+            # Judge "which script did the editor change" against what they were shown; the form
+            # shown again after an error shows what they typed (render_change_form).
+            request.typed_post = request.POST
             request.POST = revisions.blank_untouched_scripts(request.POST, request.POST["edit_base"])
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _show_as_typed(request: HttpRequest, context: dict) -> None:
+        """Put back the script values :func:`revisions.blank_untouched_scripts` emptied for the save,
+        so a form shown again (validation error, edit conflict) holds the text as the editor left it."""
+        typed = getattr(request, "typed_post", None)
+        adminform = context.get("adminform")
+        if typed is None or adminform is None:
+            return
+        forms_shown = [adminform.form] + [
+            form for inline in context.get("inline_admin_formsets", ()) for form in inline.formset.forms
+        ]
+        for form in forms_shown:
+            emptied = [key for key, value in form.data.items()
+                       if not value and key.endswith(("_zh_hans", "_zh_hant")) and typed.get(key)]
+            if emptied:
+                form.data = form.data.copy()
+                for key in emptied:
+                    form.data[key] = typed[key]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
@@ -295,6 +377,15 @@ class ArticleAdmin(MarkdownKeepsIndentation, VersionAdmin, TabbedTranslationAdmi
         context["suggest_url"] = reverse("admin:articles_article_titles")
         if request.user.has_perm("articles.view_image"):
             context["image_chooser_url"] = reverse("admin:articles_image_chooser")
+        if request.method == "POST":
+            self._show_as_typed(request, context)
+            # The script tab of each field the editor was in (article_editor.js posts them).
+            context["editor_tabs"] = " ".join(re.findall(r"#tab_[\w-]+", request.POST.get("editor_tabs", ""))[:2000])
+            conflict = getattr(context.get("adminform") and context["adminform"].form, "conflict", None)
+            if conflict is not None and obj is not None:
+                changes = revisions.changes_since(obj.pk, conflict.opened_token)
+                context["conflict_changes"] = [] if changes is None else changes
+                context["conflict_history_url"] = reverse("admin:articles_article_history", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Article], search_term: str):
@@ -334,7 +425,7 @@ class ArticleAdmin(MarkdownKeepsIndentation, VersionAdmin, TabbedTranslationAdmi
 
 
 @admin.register(Category)
-class CategoryAdmin(TabbedTranslationAdmin):
+class CategoryAdmin(EitherScriptMixin, TabbedTranslationAdmin):
     list_display = ("tree_name", "hidden", "article_count")
     list_filter = ("hidden",)
     search_fields = ("name_zh_hans", "name_zh_hant", "slug_zh_hans", "slug_zh_hant")

@@ -156,6 +156,33 @@ def other_script(script: str) -> str:
     return HANT if script == HANS else HANS
 
 
+BOTH = "both"  # a written-script record: each script typed by hand, nothing was converted
+
+
+def written_script(old: tuple[str, str] | None, new: tuple[str, str]) -> str | None:
+    """Which script the editor wrote a field's new value in: :data:`HANS`, :data:`HANT`,
+    :data:`BOTH` (each typed by hand, a manual correction), or None (unchanged, or empty).
+
+    ``old`` is what was stored (None for a new object), ``new`` what was submitted. A side left
+    empty is the one to be filled, so the other is the written one whatever else changed.
+    """
+    hans, hant = (value or "" for value in new)
+    if not hans and not hant:
+        return None
+    if not hant:
+        return HANS
+    if not hans:
+        return HANT
+    if old is None:
+        return BOTH
+    changed_hans, changed_hant = hans != (old[0] or ""), hant != (old[1] or "")
+    if changed_hans and changed_hant:
+        return BOTH
+    if changed_hans:
+        return HANS
+    return HANT if changed_hant else None
+
+
 def reconcile(
     old: tuple[str, str] | None,
     new: tuple[str, str],
@@ -168,19 +195,10 @@ def reconcile(
     changed both, both are kept as typed (a manual correction); an empty side is always filled.
     """
     hans, hant = (value or "" for value in new)
-    if old is None:
-        changed_hans, changed_hant = bool(hans), bool(hant)
-    else:
-        changed_hans, changed_hant = hans != (old[0] or ""), hant != (old[1] or "")
-
-    if changed_hans and not changed_hant:
-        hant = to_traditional(hans, glossary) if hans else hant
-    elif changed_hant and not changed_hans:
-        hans = to_simplified(hant, glossary) if hant else hans
-    # Both changed (or neither): keep as typed, then fill whatever is still empty.
-    if hans and not hant:
+    written = written_script(old, (hans, hant))
+    if written == HANS:
         hant = to_traditional(hans, glossary)
-    elif hant and not hans:
+    elif written == HANT:
         hans = to_simplified(hant, glossary)
     return hans, hant
 

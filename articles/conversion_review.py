@@ -224,7 +224,8 @@ def pin_markup(source: str, form: str, source_script: str) -> str:
 
 
 def source_script(hans: str, hant: str, glossary: Glossary = conversion.EMPTY_GLOSSARY) -> str | None:
-    """Which script of a stored pair was written (the other generated from it), if one was."""
+    """A guess at which script of a stored pair was written (the other generated from it), for rows
+    saved before the written script was recorded; :func:`review_source` prefers the record."""
     hans, hant = hans or "", hant or ""
     if hans and (not hant or conversion.to_traditional(hans, glossary) == hant):
         return HANS
@@ -233,11 +234,25 @@ def source_script(hans: str, hant: str, glossary: Glossary = conversion.EMPTY_GL
     return None  # both typed by hand, or empty: nothing was guessed
 
 
+def review_source(hans: str, hant: str, written: str | None,
+                  glossary: Glossary = conversion.EMPTY_GLOSSARY) -> str | None:
+    """The script to review a pair from: the one the editor wrote it in (``written``, as recorded
+    by ``ScriptSyncedModel.written_scripts``), so 繁體-typed text lists only 繁→简 candidates and
+    简体-typed text only 简→繁 ones. ``both`` (each typed by hand) has nothing to review; no record
+    (older rows) falls back to :func:`source_script`."""
+    if written in (HANS, HANT):
+        return written if (hans if written == HANS else hant) else None
+    if written == conversion.BOTH:
+        return None
+    return source_script(hans, hant, glossary)
+
+
 def unreviewed_count(pairs, glossary: Glossary = conversion.EMPTY_GLOSSARY) -> int:
-    """Ambiguous characters left in (hans, hant) pairs, counted in the script each was written in."""
+    """Ambiguous characters left in ``(hans, hant)`` or ``(hans, hant, written script)`` items,
+    counted in the script each was written in."""
     total = 0
-    for hans, hant in pairs:
-        script = source_script(hans, hant, glossary)
+    for hans, hant, *written in pairs:
+        script = review_source(hans, hant, written[0] if written else None, glossary)
         if script:
             text = hans if script == HANS else hant
             total += count_ambiguous(text, script, glossary)

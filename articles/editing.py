@@ -20,6 +20,7 @@ from django.db import IntegrityError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,7 +28,7 @@ from . import conversion, conversion_review, revisions
 from .conversion import HANS, HANT, SCRIPTS
 from .models import MAX_TEXT_CHARS, Article, GlossaryTerm, Reference, Section, field_name
 from .rendering import render_article
-from .text import without_control_characters
+from .text import with_newlines, without_control_characters
 
 # <, > and & as \u escapes: a JSON answer can never be read as markup, even if sniffed as HTML.
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -79,6 +80,15 @@ def _checked_pair(data, base: str, model_field) -> tuple[str, str]:
     return pair
 
 
+def with_newlines_data(data):
+    """A copy of form ``data`` with line breaks as they are stored (``\n``): the browser posts
+    ``\r\n``, and review offsets must count characters as the editor's text area does."""
+    copy = data.copy()
+    for key, values in data.lists():
+        copy.setlist(key, [with_newlines(value) for value in values])
+    return copy
+
+
 def _inline_rows(data, prefix: str) -> list[str]:
     try:
         total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
@@ -95,35 +105,43 @@ def _position(data, row: str, default: int) -> int:
 
 
 def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[PreviewField]]:
-    """The article the submitted form describes (unsaved) and its texts for review."""
+    """The article the submitted form describes (unsaved) and its texts for review, each in the
+    script the editor wrote it in (judged as a save would: ``conversion.written_script``)."""
     glossary = GlossaryTerm.glossary_for(article.pk if article else None)
+    data = with_newlines_data(data)
     if article is not None and data.get("edit_base"):
         # Judge which script the editor changed against what the form showed (as a save does).
         data = revisions.blank_untouched_scripts(data, data["edit_base"])
+    stored_parts = {}
+    if article is not None:
+        stored_parts = {("sections", str(part.pk)): part for part in article.sections.all()}
+        stored_parts.update({("references", str(part.pk)): part for part in article.references.all()})
     fields: list[PreviewField] = []
     budget = [PREVIEW_MAX_CHARS]
 
-    def text(base: str, label: str, model_field) -> tuple[str, str]:
-        pair = _checked_pair(data, base, model_field)
-        budget[0] -= max(len(pair[0]), len(pair[1]))
+    def text(base: str, label: str, model, name: str, stored) -> tuple[str, str]:
+        submitted = _checked_pair(data, base, model._meta.get_field(name))
+        budget[0] -= max(len(submitted[0]), len(submitted[1]))
         if budget[0] < 0:
             raise PreviewTooLong(_("实时预览最多处理 %(limit)s 个字符；请保存后查看整篇条目。") % {"limit": PREVIEW_MAX_CHARS})
-        hans, hant = conversion.reconcile(None, pair, glossary)
+        old = None if stored is None else stored._stored_scripts.get(name)
+        hans, hant = conversion.reconcile(None, submitted, glossary)
+        written = conversion.written_script(old, submitted)
+        if written is None and stored is not None:
+            written = stored.written_script(name)
         item = PreviewField(base, label, hans, hant)
-        # The written script is known from the form (one side empty) without converting again.
-        item.source = HANS if pair[0] and not pair[1] else HANT if pair[1] and not pair[0] else None
-        if item.source is None:
-            item.source = conversion_review.source_script(hans, hant, glossary)
+        item.source = conversion_review.review_source(hans, hant, written, glossary)
         fields.append(item)
         return hans, hant
 
     values = {}
     for name in ("title", "lead"):
-        values[name] = text(name, _("标题") if name == "title" else _("导言"), Article._meta.get_field(name))
+        values[name] = text(name, _("标题") if name == "title" else _("导言"), Article, name, article)
     sections = []
     for index, row in enumerate(_inline_rows(data, "sections")):
-        heading = text(f"{row}-heading", _("章节标题"), Section._meta.get_field("heading"))
-        body = text(f"{row}-body", _("章节正文"), Section._meta.get_field("body"))
+        part = stored_parts.get(("sections", data.get(f"{row}-id", "")))
+        heading = text(f"{row}-heading", _("章节标题"), Section, "heading", part)
+        body = text(f"{row}-body", _("章节正文"), Section, "body", part)
         try:
             level = int(data.get(f"{row}-level") or 2)
         except ValueError:
@@ -137,7 +155,8 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
         key = (data.get(f"{row}-key") or "").strip()
         if not key:
             continue
-        hans, hant = text(f"{row}-text", _("参考文献"), Reference._meta.get_field("text"))
+        part = stored_parts.get(("references", data.get(f"{row}-id", "")))
+        hans, hant = text(f"{row}-text", _("参考文献"), Reference, "text", part)
         references.append(SimpleNamespace(
             position=_position(data, row, index), pk=index, key=key, url=data.get(f"{row}-url", ""),
             text_zh_hans=hans, text_zh_hant=hant, is_empty=not (hans or hant).strip(),
@@ -182,10 +201,12 @@ def preview_view(request: HttpRequest, model_admin, object_id: str | None = None
         return escaped_json({"error": str(error)}, 400)
     result = {}
     for script in SCRIPTS:
-        rendered = render_article(preview, script, show_editor_notes=True)
-        result[script] = render_to_string("admin/articles/article/preview.html", {
-            "title": getattr(preview, field_name("title", script)), "rendered": rendered, "script": script,
-        })
+        # Each pane in its own script, UI strings too (参考文献 / 參考文獻), as its readers will see it.
+        with translation.override(script):
+            rendered = render_article(preview, script, show_editor_notes=True)
+            result[script] = render_to_string("admin/articles/article/preview.html", {
+                "title": getattr(preview, field_name("title", script)), "rendered": rendered, "script": script,
+            })
     reviewed = [item for item in fields if item.ambiguous]
     result["unreviewed"] = sum(item.ambiguous for item in reviewed)
     result["review"] = render_to_string("admin/articles/article/review.html", {

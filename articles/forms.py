@@ -31,6 +31,14 @@ class ArticleAdminForm(forms.ModelForm):
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     edit_base = forms.CharField(widget=forms.HiddenInput, required=False)
+    edit_summary = forms.CharField(
+        label=_("编辑摘要"), required=False, max_length=revisions.EDIT_SUMMARY_LENGTH,
+        help_text=_("简述这次修改（显示在历史记录和最近更改中）。"),
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+    # Form machinery, not content: never listed as "changed" in the history's messages.
+    NOT_CONTENT = ("edit_token", "edit_base", "edit_summary")
+    conflict: "revisions.Conflict | None" = None
 
     class Meta:
         model = Article
@@ -38,26 +46,26 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # A title in either script will do (the other is converted on save); Article.clean
-        # asks for at least one.
-        for name in ("title_zh_hans", "title_zh_hant"):
-            if name in self.fields:
-                self.fields[name].required = False
         if self.instance.pk:
             self.fields["edit_token"].initial = revisions.edit_token(self.instance)
             self.fields["edit_base"].initial = revisions.shown_values(self.instance)
+
+    @property
+    def changed_data(self) -> list[str]:
+        return [name for name in super().changed_data if name not in self.NOT_CONTENT]
 
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.instance.pk:
             conflict = revisions.lock_and_find_conflict(self.instance.pk, cleaned.get("edit_token") or "")
+            self.conflict = conflict  # the change form shows the other editor's change (admin)
             if conflict:
                 # Keep everything the editor typed; a deliberate second save overwrites.
                 self.data = self.data.copy()
                 self.data["edit_token"] = conflict.token
                 raise ValidationError(
                     _("“%(user)s”在 %(when)s 保存了这个条目，晚于你打开它的时间，所以这次没有保存。"
-                      "你的输入都保留在下面。请先在新窗口查看历史记录中对方的修改；确认后再次保存，将以你的内容覆盖对方的修改。"),
+                      "你的输入都保留在下面，对方的修改列在表单上方。确认后再次保存，将以你的内容覆盖对方的修改。"),
                     code="edit_conflict",
                     params={
                         "user": conflict.changed_by or _("其他人"),

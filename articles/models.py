@@ -30,7 +30,7 @@ from . import conversion, search
 from .conversion import HANS, HANT
 from .scripts import current_script
 from .slugs import TitleSlugField, title_slug
-from .text import has_control_characters, without_control_characters
+from .text import has_control_characters, with_newlines, without_control_characters
 from .wikilinks import wikilink_targets
 
 T = TypeVar("T")
@@ -63,12 +63,16 @@ def publication_date_in_range(value: datetime) -> None:
 
 
 def strip_control_characters(instance: models.Model) -> None:
-    """The one input rule for text (``articles.text``): control characters are dropped on save."""
+    """The one input rule for text (``articles.text``): control characters are dropped and line
+    breaks stored as ``\n`` on save."""
+    # A translated field's own name (``lead``) reads one script with fallback and writes the active
+    # language's column: only the ``*_zh_hans`` / ``*_zh_hant`` columns are cleaned.
+    translated = translated_fields(type(instance))
     for field in instance._meta.concrete_fields:
-        if isinstance(field, (models.CharField, models.TextField)):
+        if isinstance(field, (models.CharField, models.TextField)) and field.name not in translated:
             value = getattr(instance, field.attname)
-            if isinstance(value, str) and has_control_characters(value):
-                setattr(instance, field.attname, without_control_characters(value))
+            if isinstance(value, str) and (has_control_characters(value) or "\r" in value):
+                setattr(instance, field.attname, without_control_characters(with_newlines(value)))
 
 
 def is_visible_text(text: str) -> bool:
@@ -103,7 +107,20 @@ class ScriptSyncedModel(models.Model):
 
     The stored values are remembered when a row is loaded; on save each field's pair is reconciled
     against them (:func:`articles.conversion.reconcile`) with the glossary that applies.
+
+    Either script alone is enough for every field, required or not: the empty side is filled by
+    conversion on save, so no script's column is required in a form (``admin.EitherScriptAdmin``);
+    :meth:`clean` asks for one of the two where the field itself is required.
+
+    ``written_scripts`` records, per field, the script the editor last wrote it in
+    (:func:`articles.conversion.written_script`: ``zh-hans``, ``zh-hant`` or ``both``), so the
+    conversion review checks the direction the text was really converted in instead of guessing.
     """
+
+    written_scripts = models.JSONField(_("书写文字"), default=dict, blank=True, editable=False)
+    # False on an instance whose texts come from a source that is neither script (the importer
+    # converts mixed wiki text to both): its changed fields get no record, and the review guesses.
+    record_written_scripts = True
 
     class Meta:
         abstract = True
@@ -116,8 +133,10 @@ class ScriptSyncedModel(models.Model):
 
     def _remember_scripts(self) -> None:
         loaded = self.__dict__
+        # Line breaks as saved now (rows stored before that rule may hold \r\n): a field is not
+        # "changed" by its line endings alone.
         self._stored_scripts = {
-            name: (loaded.get(field_name(name, HANS)), loaded.get(field_name(name, HANT)))
+            name: (with_newlines(loaded.get(field_name(name, HANS))), with_newlines(loaded.get(field_name(name, HANT))))
             for name in translated_fields(type(self))
             if field_name(name, HANS) in loaded and field_name(name, HANT) in loaded
         }
@@ -126,18 +145,45 @@ class ScriptSyncedModel(models.Model):
         return GlossaryTerm.glossary_for(None)
 
     def sync_scripts(self, glossary: conversion.Glossary | None = None) -> None:
-        """Apply the save rule to every translated field (called by :meth:`save`)."""
+        """Apply the save rule to every translated field (called by :meth:`save`) and record the
+        script each changed field was written in."""
         glossary = self.glossary() if glossary is None else glossary
         stored = getattr(self, "_stored_scripts", {})
+        written = dict(self.written_scripts or {})
         for name in self.script_synced_fields():
             hans_attr, hant_attr = field_name(name, HANS), field_name(name, HANT)
             new = (getattr(self, hans_attr) or "", getattr(self, hant_attr) or "")
+            script = conversion.written_script(stored.get(name), new)
+            if script is not None and self.record_written_scripts:
+                written[name] = script
+            elif script is not None or not any(new):
+                written.pop(name, None)
             hans, hant = conversion.reconcile(stored.get(name), new, glossary)
             setattr(self, hans_attr, hans)
             setattr(self, hant_attr, hant)
+        self.written_scripts = written
+
+    def written_script(self, name: str) -> str | None:
+        """The script field ``name`` was last written in (None: not recorded, e.g. older rows)."""
+        return (self.written_scripts or {}).get(name)
 
     def script_synced_fields(self) -> tuple[str, ...]:
         return translated_fields(type(self))
+
+    def required_translated_fields(self) -> list[str]:
+        """Translated fields the model requires (not ``blank``): one script of each must be filled."""
+        return [name for name in self.script_synced_fields() if not self._meta.get_field(name).blank]
+
+    def clean(self) -> None:
+        super().clean()
+        for name in self.required_translated_fields():
+            values = [getattr(self, field_name(name, script)) or "" for script in (HANS, HANT)]
+            if not any(values):
+                label = self._meta.get_field(name).verbose_name
+                raise ValidationError(
+                    {field_name(name, HANS): _("请在简体或繁體中填写%(field)s。") % {"field": label}},
+                    code="required_in_either_script",
+                )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         strip_control_characters(self)
@@ -369,9 +415,20 @@ class ScriptTaggableManager(_TaggableManager):
 
     def _to_tag_model_instances(self, tags, tag_kwargs):
         # Invisible names are dropped, as taggit's parse_tags drops empty ones (Tag.clean).
-        tags = [Tag.canonical(t) if isinstance(t, str) else t for t in tags]
+        tags = [self._canonical(t) for t in tags]
         tags = [t for t in tags if not isinstance(t, str) or is_visible_text(t)]
         return super()._to_tag_model_instances(tags, tag_kwargs)
+
+    @staticmethod
+    def _canonical(tag: Any) -> Any:
+        """A tag name's Simplified key; a new tag typed in 繁體 keeps the form the editor typed as its
+        繁體 name (converting it back from the key could choose another form: 裏海 → 里海 → 裡海)."""
+        if not isinstance(tag, str):
+            return tag
+        typed, key = without_control_characters(tag).strip(), Tag.canonical(tag)
+        if key and typed != key and is_visible_text(key):
+            Tag.objects.get_or_create(name=key, defaults={"name_zh_hant": typed})
+        return key
 
 
 NAME_KINDS = ("title", "slug", "alias")
@@ -539,9 +596,7 @@ class Article(SluggedMixin, ScriptSyncedModel):
     def clean(self) -> None:
         super().clean()
         self.date_publication()  # before constraint validation in forms
-        titles = [t for t in (self.title_zh_hans, self.title_zh_hant) if t]
-        if not titles:
-            raise ValidationError({"title_zh_hans": _("请在简体或繁體中填写标题。")}, code="title_required")
+        titles = [t for t in (self.title_zh_hans, self.title_zh_hant) if t]  # one is (ScriptSyncedModel.clean)
         if not any(is_visible_text(t) for t in titles):
             raise ValidationError({"title_zh_hans": _("标题只有空白或不可见字符（零宽字符、方向控制符）。")},
                                   code="title_invisible")
@@ -591,14 +646,21 @@ class Article(SluggedMixin, ScriptSyncedModel):
         )
 
     def count_unreviewed_characters(self) -> int:
-        """Ambiguous characters left in the title, lead, headings, bodies and references."""
+        """Ambiguous characters left in the title, lead, headings, bodies and references, each
+        reviewed in the script it was written in."""
         from .conversion_review import unreviewed_count
 
-        pairs = [(self.title_zh_hans, self.title_zh_hant), (self.lead_zh_hans, self.lead_zh_hant)]
-        for part in (self.sections.values_list("heading_zh_hans", "heading_zh_hant", "body_zh_hans", "body_zh_hant")):
-            pairs += [part[:2], part[2:]]
-        pairs += list(self.references.values_list("text_zh_hans", "text_zh_hant"))
-        return unreviewed_count(pairs, self.glossary())
+        def item(name: str, hans: str, hant: str, written: dict | None) -> tuple[str, str, str | None]:
+            return hans, hant, (written or {}).get(name)
+
+        items = [item(name, getattr(self, field_name(name, HANS)), getattr(self, field_name(name, HANT)),
+                      self.written_scripts) for name in ("title", "lead")]
+        for part in self.sections.values_list("heading_zh_hans", "heading_zh_hant", "body_zh_hans", "body_zh_hant",
+                                              "written_scripts"):
+            items += [item("heading", *part[:2], part[4]), item("body", *part[2:4], part[4])]
+        for hans, hant, written in self.references.values_list("text_zh_hans", "text_zh_hant", "written_scripts"):
+            items.append(item("text", hans, hant, written))
+        return unreviewed_count(items, self.glossary())
 
     def rebuild_review_count(self) -> None:
         count = self.count_unreviewed_characters()

@@ -15,14 +15,17 @@ from datetime import datetime
 
 import reversion
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from .conversion import SCRIPTS
-from .models import Article, ArticleAlias, GlossaryTerm, Reference, Section, Tag, TaggedArticle
+from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag, TaggedArticle
+from .text import with_newlines, without_control_characters
 
 reversion.register(Tag)
 reversion.register(TaggedArticle, follow=("tag",))
@@ -85,12 +88,54 @@ class FieldChange:
     diff: SafeString
 
 
+EDIT_SUMMARY_LENGTH = 300
+
+
+def edit_summary(text: str) -> str:
+    """An editor's edit summary as stored in the revision's comment: one line, no control characters."""
+    return " ".join(without_control_characters(text or "").split())[:EDIT_SUMMARY_LENGTH]
+
+
+def status_label(value: str | None) -> str:
+    """草稿 / 已发布 for a stored status value (the history and diffs never show raw values)."""
+    try:
+        return str(Article.Status(value).label)
+    except ValueError:
+        return value or ""
+
+
+def as_stored_in_revisions(when: datetime | str | None) -> datetime | None:
+    """A date as a revision holds it: Django's JSON serializer writes dates to the millisecond."""
+    when = parse_datetime(when) if isinstance(when, str) else when
+    return when.replace(microsecond=when.microsecond // 1000 * 1000) if when else None
+
+
+def publication_differs(kept: tuple, then: tuple) -> bool:
+    """Whether a revision's (status, published_at) differs from today's."""
+    return (kept[0], as_stored_in_revisions(kept[1])) != (then[0], as_stored_in_revisions(then[1]))
+
+
 def _text(value) -> str:
+    """A stored value as an editor reads it: dates in local time in the active script's format."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, (list, tuple)):
         return "、".join(map(str, value))
     return str(value)
+
+
+def _shown(name: str, value):
+    """A field's value for the diff: the status as its label, dates parsed, categories by name."""
+    if name == "status":
+        return status_label(value)
+    if name == "published_at" and isinstance(value, str):
+        return parse_datetime(value)
+    if name == "categories" and value:
+        names = dict(Category.objects.filter(pk__in=value).values_list("pk", "name"))
+        return [names.get(pk, pk) for pk in value]
+    return value
 
 
 def compare(old: Version, new: Version) -> list[FieldChange]:
@@ -104,7 +149,7 @@ def compare(old: Version, new: Version) -> list[FieldChange]:
 
     old_fields, new_fields = old.field_dict, new.field_dict
     for name, label in ARTICLE_FIELDS:
-        add(article, label, old_fields.get(name), new_fields.get(name))
+        add(article, label, _shown(name, old_fields.get(name)), _shown(name, new_fields.get(name)))
     old_parts, new_parts = _parts_of(old), _parts_of(new)
     add(article, _("标签"), _tags_of(old_parts), _tags_of(new_parts))
     for model, fields in PART_FIELDS.items():
@@ -138,6 +183,7 @@ class Conflict:
     token: str
     changed_at: datetime
     changed_by: str | None
+    opened_token: str = ""  # the version the editor opened (its edit token)
 
 
 def last_editor(article_pk: int) -> str | None:
@@ -160,7 +206,21 @@ def lock_and_find_conflict(article_pk: int, token: str) -> Conflict | None:
     opened = parse_datetime(token) if token else None
     if opened is not None and opened == current:
         return None
-    return Conflict(token=current.isoformat(), changed_at=current, changed_by=last_editor(article_pk))
+    return Conflict(token=current.isoformat(), changed_at=current, changed_by=last_editor(article_pk),
+                    opened_token=token)
+
+
+def changes_since(article_pk: int, opened_token: str) -> list[FieldChange] | None:
+    """What others changed since the version an editor opened (named by its edit token): the diff
+    from that revision to the latest one; None when the opened revision is not in the history."""
+    opened = as_stored_in_revisions(opened_token or None)
+    versions = list(Version.objects.get_for_object_reference(Article, article_pk)[:50])
+    if opened is None or not versions:
+        return None
+    for version in versions:
+        if as_stored_in_revisions(version.field_dict.get("updated_at")) == opened:
+            return compare(version, versions[0]) if version.pk != versions[0].pk else None
+    return None
 
 
 # --- what the editor saw ------------------------------------------------------------------------
@@ -176,7 +236,8 @@ INLINE_PREFIXES = {"sections": Section, "references": Reference}
 def _fingerprint(value: str | None) -> str:
     import hashlib
 
-    return hashlib.sha256((value or "").encode()).hexdigest()[:16]
+    # Line endings do not count: the browser submits \r\n for the \n it was shown.
+    return hashlib.sha256(with_newlines(value or "").encode()).hexdigest()[:16]
 
 
 def shown_values(article: Article) -> str:

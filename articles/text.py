@@ -10,6 +10,10 @@ U+FFFF) and the other Unicode noncharacters (U+FDD0–U+FDEF, the last two code 
 plane), which XML 1.0 tells documents to avoid. One rule, applied where text is saved
 (``articles.models``), where files are read (the importer) and where XML is written (feeds,
 backups — for rows stored before the rule existed).
+
+Line breaks are stored as ``\n`` only. Browsers submit a textarea's breaks as ``\r\n`` but show
+and script them as ``\n``; stored ``\r\n`` made every offset computed on the server (the conversion
+review's pins) drift by one per line break from the text the editor's browser holds (issue 23).
 """
 from __future__ import annotations
 
@@ -24,6 +28,14 @@ def without_control_characters(text: str) -> str:
     """``text`` without C0 control characters (tab, newline and carriage return kept), DEL and
     every other code point XML 1.0 forbids or discourages (surrogates, noncharacters)."""
     return _FORBIDDEN.sub("", text) if text else text
+
+
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
+
+
+def with_newlines(text: str) -> str:
+    """``text`` with every ``\r\n`` and lone ``\r`` as ``\n``."""
+    return _CARRIAGE_RETURN.sub("\n", text) if text and "\r" in text else text
 
 
 def has_control_characters(text: str) -> bool:

@@ -125,3 +125,46 @@ def test_changelist_shows_the_unreviewed_count_per_article(editor_client):
     page = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert "待审校字" in page
     assert '<td class="field-unreviewed">4</td>' in page  # 发, 干, 里, 面
+
+
+# OpenCC's TSCharacters (articles/data/opencc_character_tables.tsv, rows "t2s"): 於 → 于 於 and
+# 乾 → 干 乾 have two forms; 簽 → 签, 後 → 后, 間 → 间, 約 → 约 one. STCharacters ("s2t"): 于 → 於 于,
+# 签 → 籤 簽, 后 → 後 后.
+TYPED_HANT = "他於乾隆年間簽約後返回。"
+TYPED_HANS = "他于乾隆年间签约后返回。"
+
+
+def review_marks(editor_client, article: Article) -> tuple[set[str], str]:
+    """The characters the article form's review marks, and the directions it names."""
+    from django.urls import reverse
+
+    from tests.forms import form_data
+
+    page = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    result = editor_client.post(reverse("admin:articles_article_preview", args=[article.pk]),
+                                form_data(page, "article_form")).json()
+    import re
+
+    return set(re.findall(r'data-char="(.)"', result["review"])), result["review"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("script, typed, expected", [
+    (HANT, TYPED_HANT, {"於", "乾"}),
+    (HANS, TYPED_HANS, {"于", "签", "后"}),
+])
+def test_review_lists_only_the_direction_the_text_was_written_in(editor_client, script, typed, expected):
+    """Text typed in 繁體 is reviewed 繁→简 only, text typed in 简体 简→繁 only — even where the
+    converted text converts back to what was typed (which made the review guess 简→繁 before)."""
+    column = "lead_zh_hant" if script == HANT else "lead_zh_hans"
+    article = ArticleFactory(title_zh_hans="条约", **{column: typed, "lead_zh_hans" if script == HANT else "lead_zh_hant": ""})
+    assert article.written_script("lead") == script
+    marks, review = review_marks(editor_client, article)
+    assert marks <= set(typed)  # only characters of the text as typed (条约 has no ambiguous one)
+    if script == HANT:
+        assert marks == expected and "繁→简" in review and "简→繁" not in review
+    else:
+        assert expected <= marks and "繁→简" not in review
+    lead_count = sum(1 for p in conversion_review.review(typed, script) if p.ambiguous)
+    title_count = sum(1 for p in conversion_review.review("条约", HANS) if p.ambiguous)
+    assert article.unreviewed_characters == lead_count + title_count

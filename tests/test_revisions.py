@@ -142,3 +142,51 @@ def test_editors_cannot_recover_what_a_superuser_deleted(admin_client, editor_cl
     assert not Article.objects.filter(pk=pk).exists()
     assert "recoverlink" not in editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert "recoverlink" in admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+
+def test_restoring_a_draft_revision_keeps_the_article_published(editor_client, client, article_in_admin):
+    """Revision 1 was a draft; restoring it brings back its text, not its status (the public page
+    stays up), unless the editor asks for the revision's publication too."""
+    first = Version.objects.get_for_object(article_in_admin).get()
+    assert first.field_dict["status"] == "draft"
+    save_through_admin(editor_client, article_in_admin, status="published", lead_zh_hans="发布时的导言",
+                       published_at_0="2024-01-01", published_at_1="08:00:00")
+    published = Article.objects.get(pk=article_in_admin.pk)
+    assert published.is_published
+    revision_url = reverse("admin:articles_article_revision", args=[article_in_admin.pk, first.pk])
+    page = editor_client.get(revision_url).content.decode()
+    assert "发布状态保持为“已发布”（这个版本当时是“草稿”）" in page
+    assert editor_client.post(revision_url, form_data(page, "article_form")).status_code == 302
+    restored = Article.objects.get(pk=article_in_admin.pk)
+    assert restored.lead_zh_hans == "导言[^1]"
+    assert (restored.status, restored.published_at) == ("published", published.published_at)
+    assert client.get(restored.get_absolute_url()).status_code == 200
+
+    # Asked for explicitly, the revision's status comes back too.
+    page = editor_client.get(revision_url + "?publication=restore").content.decode()
+    assert editor_client.post(revision_url + "?publication=restore", form_data(page, "article_form")).status_code == 302
+    assert Article.objects.get(pk=article_in_admin.pk).status == "draft"
+
+
+def test_history_shows_summaries_labels_local_dates_and_a_diff_link_per_row(editor_client, article_in_admin, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    save_through_admin(editor_client, article_in_admin, lead_zh_hans="新导言", edit_summary="改写导言，补充来源",
+                       status="published", published_at_0="2024-01-01", published_at_1="08:00:00")
+    versions = list(Version.objects.get_for_object(article_in_admin))
+    history = editor_client.get(reverse("admin:articles_article_history", args=[article_in_admin.pk])).content.decode()
+    table = history[history.index('id="change-history"'):]
+    table = table[:table.index("</table>")]
+    assert "改写导言，补充来源" in table
+    assert "已发布" in table and "草稿" in table and "published" not in table and ">draft<" not in table
+    compare = reverse("admin:articles_article_compare", args=[article_in_admin.pk])
+    assert f"{compare}?a={versions[1].pk}&amp;b={versions[0].pk}" in table
+    assert "edit_base" not in history and "edit_token" not in history
+
+    diff = editor_client.get(f"{compare}?a={versions[1].pk}&b={versions[0].pk}").content.decode()
+    assert "<del>草稿</del><ins>已发布</ins>" in diff
+    # 08:00 in Shanghai, shown in local time in the script's format, not as a UTC ISO string.
+    assert "2024年1月1日 08:00" in diff and "00:00:00+00:00" not in diff
+
+    dashboard = editor_client.get(reverse("admin:index")).content.decode()
+    recent = dashboard[dashboard.index('id="recent-changes"'):dashboard.index('id="scheduled"')]
+    assert "改写导言，补充来源" in recent

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles import conversion
+from articles.either_script import EitherScriptMixin
 
 from .forms import BulkUploadForm, ImageAdminForm, MissingFileForm
 from .markup import canonical_name, figure_markup
@@ -61,7 +62,7 @@ class HasFileFilter(admin.SimpleListFilter):
 
 
 @admin.register(Image)
-class ImageAdmin(TabbedTranslationAdmin):
+class ImageAdmin(EitherScriptMixin, TabbedTranslationAdmin):
     form = ImageAdminForm
     change_list_template = "admin/articles/image/change_list.html"
     delete_confirmation_template = "admin/articles/image/delete_confirmation.html"

@@ -63,6 +63,7 @@ def _categories(names: list[str]) -> list[Category]:
         category = by_name.get(hans) or by_name.get(hant)
         if category is None:
             category = Category(name_zh_hans=hans, name_zh_hant=hant)
+            category.record_written_scripts = False
             category.save()
             by_name[hans] = by_name[hant] = category
         if category not in result:
@@ -94,6 +95,7 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
         created = article is None
         if created:
             article = Article()
+        article.record_written_scripts = False  # both scripts converted from mixed text: none was typed
         glossary = conversion.Glossary(tuple(GlossaryTerm.glossary_for(article.pk).pairs) + tuple(parsed.glossary))
 
         renamed = not created and conversion.title_key(article.title_zh_hans or "") != conversion.title_key(parsed.title)

@@ -26,6 +26,14 @@ SECTIONS_HANT = [("簽訂經過", "頭髮與麵條：幹部在裡面著急。"),
 REFERENCE_TEXT_HANT = "《中國外交史》，上海：商務印書館，1946年"
 
 
+@pytest.fixture(autouse=True)
+def _editors_group(page: Page) -> None:
+    """A transactional test run before this one may have flushed the migrated Editors group."""
+    from tests.browser.test_figures import editors_group_as_migrated  # it imports log_in from here
+
+    editors_group_as_migrated()
+
+
 def log_in(page: Page, username: str, password: str) -> None:
     page.goto("/admin/")
     expect(page).to_have_url(re.compile(r"/admin/login/"))

@@ -28,10 +28,10 @@ def test_editor_previews_reviews_pins_and_the_public_page_shows_the_pin(page: Pa
     show_script_tab(page, "id_lead", "zh_hans")
     page.locator("#id_lead_zh_hans").press_sequentially("他的头发和干部")
 
-    hant = page.locator(".preview-pane[data-script='zh-hant']")
+    hant = page.locator(".preview-pane[data-script='zh-hant'] .preview-page")
     expect(hant).to_contain_text("頭髮")
     expect(hant).to_contain_text("幹部")
-    expect(page.locator(".preview-pane[data-script='zh-hans']")).to_contain_text("他的头发和干部")
+    expect(page.locator(".preview-pane[data-script='zh-hans'] .preview-page")).to_contain_text("他的头发和干部")
     lead_review = page.locator(".review-field[data-field='lead']")
     expect(lead_review.locator(".review-choice[data-char='发'] mark")).to_have_text("髮")
     expect(lead_review.locator(".review-choice[data-char='干'] mark")).to_have_text("幹")

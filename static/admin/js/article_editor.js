@@ -16,6 +16,21 @@ function initArticleEditor() {
   var reviewCount = root.querySelector(".review-count");
   var timer = null, inFlight = null, pending = false;
 
+  /* Each pane shows the article in a shadow root with the reader's stylesheet: it looks like the
+     public page, and neither the admin's styles nor the reader's leak across. */
+  function paneBody(pane) {
+    if (!pane.shadowRoot) {
+      var shadow = pane.attachShadow({ mode: "open" });
+      var sheet = document.createElement("link");
+      sheet.rel = "stylesheet";
+      sheet.href = root.dataset.readerCss;
+      var body = document.createElement("div");
+      body.className = "page preview-page";
+      shadow.append(sheet, body);
+    }
+    return pane.shadowRoot.querySelector(".preview-page");
+  }
+
   function csrf() {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -34,7 +49,7 @@ function initArticleEditor() {
       if (!response.ok) { throw new Error(""); }
       return response.json();
     }).then(function (result) {
-      panes.forEach(function (pane) { pane.innerHTML = result[pane.dataset.script]; });
+      panes.forEach(function (pane) { paneBody(pane).innerHTML = result[pane.dataset.script]; });
       reviewList.innerHTML = result.review;
       reviewCount.textContent = "(" + result.unreviewed + ")";
       root.dataset.ready = "1";
@@ -59,6 +74,9 @@ function initArticleEditor() {
     if (!event.target.closest("#editor-preview")) { schedule(); }
   });
 
+  var status = root.querySelector(".review-status");
+  function say(message) { status.textContent = message; }
+
   function fieldFor(choice) {
     var item = choice.closest(".review-field");
     var suffix = item.dataset.source === "zh-hant" ? "_zh_hant" : "_zh_hans";
@@ -75,12 +93,19 @@ function initArticleEditor() {
     if (button.classList.contains("review-pin")) {
       var field = fieldFor(choice);
       var offset = parseInt(choice.dataset.offset, 10);
-      if (!field || field.value.substr(offset, character.length) !== character) { refresh(); return; }
+      // Offsets count the text as stored and as the text area holds it (line breaks as \n).
+      if (!field) { say(root.dataset.pinNoField); return; }
+      if (field.value.substr(offset, character.length) !== character) {
+        say(root.dataset.pinMoved.replace("%s", character));
+        refresh();
+        return;
+      }
       var markup = source === "zh-hant"
         ? "-{zh-hans:" + chosen + ";zh-hant:" + character + "}-"
         : "-{zh-hans:" + character + ";zh-hant:" + chosen + "}-";
       field.value = field.value.slice(0, offset) + markup + field.value.slice(offset + character.length);
       field.dispatchEvent(new Event("input", { bubbles: true }));
+      say(root.dataset.pinned.replace("%s", character + " → " + chosen));
       return;
     }
     if (button.classList.contains("review-term")) {
@@ -166,6 +191,34 @@ function initArticleEditor() {
   document.addEventListener("focusout", function () {
     setTimeout(function () { if (document.activeElement !== active) { hide(); } }, 200);
   });
+
+  /* After a validation error or an edit conflict the form comes back with the script tab the editor
+     was in for each field (modeltranslation's tabs would open 简体 everywhere). */
+  form.addEventListener("submit", function () {
+    var input = form.querySelector("input[name=editor_tabs]");
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "editor_tabs";
+      form.appendChild(input);
+    }
+    input.value = Array.from(form.querySelectorAll(".ui-tabs-active a[href^='#tab_']"))
+      .map(function (link) { return link.getAttribute("href"); }).join(" ");
+  });
+  function restoreTabs() {
+    (root.dataset.tabs || "").split(" ").forEach(function (href) {
+      if (!/^#tab_[\w-]+$/.test(href)) { return; }
+      var link = form.querySelector("a[href='" + href + "']");
+      if (link && !link.closest(".ui-tabs-active")) { link.click(); }
+    });
+  }
+  // modeltranslation builds the tabs in a jQuery ready handler (run asynchronously, possibly after
+  // "load"): queue behind it on the same jQuery.
+  if (window.django && window.django.jQuery) {
+    window.django.jQuery(function () { setTimeout(restoreTabs, 0); });
+  } else {
+    window.addEventListener("load", restoreTabs);
+  }
 
   refresh();
 }
