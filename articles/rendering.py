@@ -485,6 +485,17 @@ class RenderedArticle:
     display_title: str = ""  # from a -{T|…}- rule, shown instead of the title when set
 
 
+def source_in(stored: str, variant: str, terms=(), *, vocabulary: bool = True) -> str:
+    """The Markdown a reader of ``variant`` gets from text stored in the variant's script: as
+    stored for zh-hans / zh-hant (today's pages), with the region's vocabulary for zh-cn / zh-tw /
+    zh-hk (``conversion.to_variant``; ``terms`` are the glossary's, article's first)."""
+    from .variants import REGIONAL
+
+    if variant not in REGIONAL or not stored:
+        return stored
+    return conversion.to_variant(stored, variant, terms, vocabulary=vocabulary)
+
+
 def render_article(article, script: str, *, show_editor_notes: bool = False) -> RenderedArticle:
     """Render an article (with prefetched sections and references) in ``script``.
 
@@ -499,12 +510,8 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
     terms = conversion.terms_from_glossary(GlossaryTerm.glossary_for(article.pk)) if variant else ()
 
     def value(obj, name: str, *, vocabulary: bool = True) -> str:
-        stored = getattr(obj, field_name(name, script)) or ""
-        if not variant:
-            return stored
-        # A regional variant is its script's stored text plus the region's vocabulary (never in
-        # references: a cited title is quoted as published, script only).
-        return conversion.to_variant(stored, variant, terms, vocabulary=vocabulary)
+        # References: script only (a cited title is quoted as published).
+        return source_in(getattr(obj, field_name(name, script)) or "", variant or script, terms, vocabulary=vocabulary)
 
     sections = list(article.sections.all())
     references = list(article.references.all())
