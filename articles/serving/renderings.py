@@ -195,10 +195,11 @@ def refresh(article_ids: Iterable[int]) -> int:
                    ArticleRendering.objects.filter(article_id__in=ids).values_list("article_id", "script", "generation")}
     stored = 0
     for article in with_content(Article.objects.published().filter(pk__in=ids)):
+        shared: dict = {}  # the five variants share their glossary, title and image queries
         for variant in VARIANTS:
             generation = generations.get((article.pk, variant))
             if generation is not None:
-                stored += store(article.pk, variant, generation, render_page(article, variant))
+                stored += store(article.pk, variant, generation, render_page(article, variant, shared=shared))
     return stored
 
 
