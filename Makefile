@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity review-candidates
+.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity review-candidates regional-phrases bench-variants
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test: install-test
 bench: install
 	$(PY) bench/site_bench.py $(BENCH_ARGS)
 
+# Regional variants (issue 25): a cached zh-tw/zh-hk/zh-cn page next to a cached zh-hans page, and
+# the RSS of a worker with the five variants loaded. See bench/README.md.
+bench-variants: install
+	$(PY) bench/variant_bench.py $(BENCH_ARGS)
+
 # Rendition time per upload and render time of a page with 10 figures (SQLite in a temp folder).
 bench-images: install
 	$(PY) bench/image_bench.py
@@ -72,6 +77,11 @@ bench-search: install
 # (needs Debian's opencc_dict: apt-get install -y opencc). See articles/conversion_review.py.
 review-candidates: install
 	$(PY) articles/conversion_review_data.py
+
+# Regenerate the regional phrase tables (zh-cn / zh-tw / zh-hk vocabulary) from the installed opencc
+# wheel's dictionaries (needs opencc_dict too). See articles/regional.py.
+regional-phrases: install
+	$(PY) -m articles.regional_phrases_data
 
 # Back up all content (both scripts), users, history and image files to backups/<timestamp>.tar.gz, and restore.
 backup: install

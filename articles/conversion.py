@@ -10,7 +10,9 @@ OpenCC (``opencc`` on PyPI, Apache-2.0) does the generic conversion with the con
   identifier; the caption after ``|`` is converted);
 * a glossary of (Simplified, Traditional) term pairs is applied *before* OpenCC, for proper nouns
   and terms the converter gets wrong;
-* :func:`reconcile` is the save rule for a translated field (DESIGN.md, "Two scripts").
+* :func:`reconcile` is the save rule for a translated field (DESIGN.md, "Two scripts");
+* :func:`to_variant` reads stored text in one of the five variants (:mod:`articles.variants`):
+  script conversion, plus regional vocabulary for zh-cn / zh-tw / zh-hk (:mod:`articles.regional`).
 
 The module is pure (no database); callers pass the glossary in.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import opencc
 
@@ -30,6 +32,8 @@ HANT = "zh-hant"
 SCRIPTS = (HANS, HANT)
 
 _OPENCC_CONFIG = {HANT: "s2tw", HANS: "tw2s"}
+# Script step of each variant: zh-hk has its own character standard (HKVariants: 綫, 着 …).
+_VARIANT_CONFIG = {HANS: "tw2s", HANT: "s2tw", "zh-cn": "tw2s", "zh-tw": "s2tw", "zh-hk": "s2hk"}
 
 # Spans that pass through untouched. Order matters: the first alternative that matches wins. Each
 # alternative stops at the next bracket, brace or backtick run, so runs of openers (``-{`` ×100,000)
@@ -52,9 +56,13 @@ _PROTECTED = re.compile(
 )
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=None)
+def _opencc(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
 def _converter(script: str) -> opencc.OpenCC:
-    return opencc.OpenCC(_OPENCC_CONFIG[script])
+    return _opencc(_OPENCC_CONFIG[script])
 
 
 @dataclass(frozen=True)
@@ -207,3 +215,182 @@ def title_key(title: str) -> str:
     """THE title normalisation: titles (and aliases, link targets) match across scripts by their
     Simplified form. Wikilink tables, alias rows and the importer all key by this."""
     return to_simplified(title.strip())
+
+
+# ---------------------------------------------------------------------------------------------
+# Variants (zh-hans, zh-hant, zh-cn, zh-tw, zh-hk)
+
+# A glossary term for :func:`to_variant`: ``(variant, written, wanted)`` — "when read in
+# ``variant``, ``written`` (found as typed or in either script's form of it) reads ``wanted``".
+# ``variant`` is one of VARIANTS, or "" for every variant (``wanted`` is then put in the reader's
+# script by script conversion). A term for a script also serves its regional variants
+# (zh-hans → zh-cn; zh-hant → zh-tw, zh-hk) unless a term names the region itself. Earlier terms
+# win over later ones for the same text: pass the article's terms, then the site's.
+Term = tuple[str, str, str]
+
+# Titles of works: script only inside (《电脑报》 is a name, never 《電腦報》→《計算機報》).
+_TITLE_OF_WORK = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉")
+
+
+def terms_from_glossary(glossary: Glossary) -> tuple[Term, ...]:
+    """The (simplified, traditional) pairs of a script glossary as :data:`Term` triples."""
+    return tuple(
+        (script, written, wanted)
+        for hans, hant in glossary.pairs
+        for script, wanted in ((HANS, hans), (HANT, hant))
+        for written in (hans, hant)
+        if written and wanted
+    )
+
+
+def _term_rank(term_variant: str, variant: str) -> int | None:
+    from .variants import SCRIPT_OF
+
+    if term_variant == variant:
+        return 0
+    if term_variant == SCRIPT_OF.get(variant):
+        return 1
+    if term_variant == "":
+        return 2
+    return None
+
+
+@lru_cache(maxsize=256)
+def _term_pattern(terms: tuple[Term, ...], variant: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """A regex matching every form of every term that applies to ``variant``, and what each reads."""
+    from .variants import SCRIPT_OF
+
+    ranked = sorted(
+        ((rank, index, term) for index, term in enumerate(terms)
+         if (rank := _term_rank(term[0], variant)) is not None),
+        key=lambda item: item[:2],
+    )
+    target: dict[str, str] = {}
+    for _, _, (term_variant, written, wanted) in ranked:
+        if not written or not wanted:
+            continue
+        if term_variant == "":
+            wanted = _opencc(_VARIANT_CONFIG[SCRIPT_OF[variant]]).convert(wanted)
+        for form in (written, _converter(HANS).convert(written), _converter(HANT).convert(written)):
+            target.setdefault(form, wanted)
+    if not target:
+        return None, {}
+    return re.compile("|".join(map(re.escape, sorted(target, key=len, reverse=True)))), target
+
+
+class _VariantScript:
+    """The script step of a variant. zh-hk first takes Taiwan character forms back to OpenCC's
+    standard ones (``tw2t``: 裡 → 裏) so that text typed in 繁體 gets Hong Kong forms as text
+    typed in 简体 does (``s2hk`` alone leaves 裡)."""
+
+    def __init__(self, variant: str) -> None:
+        self.steps = [_opencc("tw2t"), _opencc("s2hk")] if variant == "zh-hk" else [_opencc(_VARIANT_CONFIG[variant])]
+
+    def convert(self, text: str) -> str:
+        for step in self.steps:
+            text = step.convert(text)
+        return text
+
+
+# Kinds of span of :func:`_variant_spans`.
+_KEEP, _TERM, _SCRIPT, _VOCABULARY = "keep", "term", "script", "vocabulary"
+
+
+def _variant_spans(text: str, variant: str, terms: tuple[Term, ...], vocabulary: bool) -> Iterator[tuple[str, int, str]]:
+    """``text`` cut into (kind, start, piece): protected spans kept as written, glossary terms
+    (``piece`` is then the term's reading), titles of works (script only) and the rest (script
+    plus, if ``vocabulary``, the region's phrases). The one place that decides what gets what:
+    :func:`to_variant` and :func:`vocabulary_substitutions` both read it."""
+    from . import regional
+
+    pattern, target = _term_pattern(terms, variant) if terms else (None, {})
+    words = _VOCABULARY if vocabulary and regional.table(variant) else _SCRIPT
+
+    def plain(piece: str, offset: int) -> Iterator[tuple[str, int, str]]:
+        if words == _SCRIPT:
+            yield _SCRIPT, offset, piece
+            return
+        pos = 0
+        for match in _TITLE_OF_WORK.finditer(piece):
+            yield _VOCABULARY, offset + pos, piece[pos : match.start()]
+            yield _SCRIPT, offset + match.start(), match.group(0)
+            pos = match.end()
+        yield _VOCABULARY, offset + pos, piece[pos:]
+
+    def unprotected(piece: str, offset: int) -> Iterator[tuple[str, int, str]]:
+        pos = 0
+        if pattern is not None:
+            for match in pattern.finditer(piece):
+                yield from plain(piece[pos : match.start()], offset + pos)
+                yield _TERM, offset + match.start(), target[match.group(0)]
+                pos = match.end()
+        yield from plain(piece[pos:], offset + pos)
+
+    pos = 0
+    for match in _PROTECTED.finditer(text):
+        yield from unprotected(text[pos : match.start()], pos)
+        yield _KEEP, match.start(), match.group(0)
+        pos = match.end()
+    yield from unprotected(text[pos:], pos)
+
+
+def _script_and_simplified(piece: str, variant: str, converter: _VariantScript) -> tuple[str, str]:
+    script_form = converter.convert(piece)
+    return script_form, script_form if variant == "zh-cn" else _converter(HANS).convert(script_form)
+
+
+def _checked(variant: str) -> None:
+    from .variants import VARIANTS
+
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}; expected one of {VARIANTS}")
+
+
+def to_variant(text: str, variant: str, terms: Iterable[Term] = (), *, vocabulary: bool = True) -> str:
+    """``text`` (stored, in either script or mixed) as read in ``variant``.
+
+    * zh-hans / zh-hant: script only (``tw2s`` / ``s2tw``), as :func:`convert`;
+    * zh-cn / zh-tw / zh-hk: script (``tw2s`` / ``s2tw`` / ``tw2t``+``s2hk``) then the regional
+      phrases of OpenCC's ``tw2sp``+``hk2sp`` / ``s2twp`` / ``s2hkp`` dictionaries, only on word
+      boundaries (:mod:`articles.regional`);
+    * glossary ``terms`` (:data:`Term`) first, before any generic conversion;
+    * protected spans (``-{…}-``, code, URLs, link destinations, citation keys) untouched; titles
+      of works 《…》 script only; ``vocabulary=False`` makes the whole text script only (references).
+    """
+    from . import regional
+
+    _checked(variant)
+    if not text:
+        return text
+    converter = _VariantScript(variant)
+    out: list[str] = []
+    for kind, _, piece in _variant_spans(text, variant, tuple(terms), vocabulary):
+        if not piece:
+            continue
+        if kind in (_KEEP, _TERM):
+            out.append(piece)
+        elif kind == _SCRIPT:
+            out.append(converter.convert(piece))
+        else:
+            out.append(regional.apply(*_script_and_simplified(piece, variant, converter), variant))
+    return "".join(out)
+
+
+def vocabulary_substitutions(text: str, variant: str, terms: Iterable[Term] = ()) -> list[tuple[int, int, str, str]]:
+    """The regional phrases ``variant`` puts in ``text`` (what :func:`to_variant` replaces beyond
+    script conversion): ``(start, end, as written, replacement)``, offsets in ``text``. For the
+    conversion review: every substitution an article receives, to keep as written or pin."""
+    from . import regional
+
+    _checked(variant)
+    converter = _VariantScript(variant)
+    found = []
+    for kind, start, piece in _variant_spans(text or "", variant, tuple(terms), True):
+        if kind != _VOCABULARY or not piece:
+            continue
+        script_form, simplified = _script_and_simplified(piece, variant, converter)
+        if len(script_form) != len(piece) or len(simplified) != len(piece):
+            continue  # a one-to-many conversion: regional.apply leaves this piece as script only
+        for sub in regional.substitutions(simplified, variant):
+            found.append((start + sub.start, start + sub.end, piece[sub.start : sub.end], sub.replacement))
+    return found

@@ -1,4 +1,5 @@
-"""``/<script>/feed/``: an Atom feed of recently published articles in the reader's script.
+"""``/<variant>/feed/``: an Atom feed of recently published articles in the reader's variant
+(``/zh-tw/feed/`` reads Taiwan's vocabulary in the summaries).
 
 The feed is cached like an article page (``serving/middleware.py``; ``serving/invalidation.py``
 invalidates it on every edit of a published article or of an article's visibility, and at the
@@ -20,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from . import site_address
 from .models import Article, field_name
-from .rendering import RenderContext, render_markdown
-from .scripts import current_script
+from .scripts import HTML_LANG, current_script, current_variant
+from .rendering import RenderContext, render_markdown, source_in
 from .text import without_control_characters
 
 FEED_LENGTH = 30
@@ -54,6 +55,10 @@ class RecentArticlesFeed(Feed):
     def title(self) -> str:
         return _("条约百科：最新条目")
 
+    @property
+    def language(self) -> str:  # Django reads it as an attribute
+        return HTML_LANG[current_variant()]
+
     def subtitle(self) -> str:
         return _("最近发布的条目")
 
@@ -69,8 +74,10 @@ class RecentArticlesFeed(Feed):
         return without_control_characters(article.title)
 
     def item_description(self, article: Article) -> str:
+        variant = current_variant()
         lead = getattr(article, field_name("lead", current_script())) or ""
-        html = render_markdown(summary_source(lead), RenderContext(script=current_script(), links={}))
+        html = render_markdown(source_in(summary_source(lead), variant),
+                               RenderContext(script=current_script(), variant=variant, links={}))
         return without_control_characters(Truncator(strip_tags(html)).chars(SUMMARY_LENGTH))
 
     def item_pubdate(self, article: Article):

@@ -38,10 +38,11 @@ from markdown_it.rules_inline import link as link_rule
 
 from . import html_tables
 from .cjk_emphasis import cjk_friendly
+from . import conversion
 from .conversion import HANT, title_key  # noqa: F401  (THE title normalisation; re-exported)
 from .images.markup import figure_names, is_figure_target, parse_figure
 from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, math_rule, render_math
-from .scripts import LABELS, parse_variants
+from .scripts import LABELS, parse_variants, rule_text
 from .wikilinks import wikilink_targets
 
 # UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
@@ -135,6 +136,12 @@ class RenderContext:
     missing_images: list[str] = field(default_factory=list)  # figures whose file is missing
     display_title: str = ""  # set by a -{T|…}- in the text (MediaWiki's title conversion)
     eager_figure: bool = False  # the next figure is in view when the page opens (the lead's first)
+    variant: str = ""  # the reader's variant (zh-cn, zh-tw, zh-hk …); "" means the script itself
+
+    @property
+    def reading(self) -> str:
+        """The variant whose text a ``-{zh-tw:…;zh-cn:…}-`` rule gives this reader."""
+        return self.variant or self.script
 
 
 # --- inline rules -------------------------------------------------------------------------------
@@ -316,15 +323,13 @@ def _mark_figures_in_paragraphs(state) -> None:
                     child.meta["in_paragraph"] = True
 
 
-def _variant_text(content: str, script: str) -> str:
-    variants = parse_variants(content)
-    if variants:
-        return variants.get(script) or next(iter(variants.values()))
-    return content
+def _variant_text(content: str, variant: str) -> str:
+    text = rule_text(content, variant)
+    return content if text is None else text
 
 
 def conversion_markup_text(content: str, script: str) -> tuple[str, str]:
-    """What a reader sees of ``-{content}-`` in ``script`` (plain text), and the displayed title it
+    """What a reader sees of ``-{content}-`` in ``script`` (a script or a variant; plain text), and the displayed title it
     sets (``T`` flag, else ""). Flags as in MediaWiki's LanguageConverter: ``T``/``H`` (title,
     page-wide rule) show nothing, ``A`` shows the text for the script (the rule itself is a
     glossary term, see the importer), ``R`` the raw text, ``D`` a description of the rule.
@@ -355,7 +360,7 @@ def _render_variant(self, tokens, idx, options, env) -> str:
     """
     context: RenderContext = env["context"]
     content = tokens[idx].content.replace("\\|", "|")
-    text, title = conversion_markup_text(content, context.script)
+    text, title = conversion_markup_text(content, context.reading)
     context.display_title = context.display_title or title
     flagged = _FLAGS.match(content)
     if not text.strip() or (flagged and set(flagged.group(1).upper().replace(" ", "").split(";")) & {"R", "D"}):
@@ -436,17 +441,28 @@ _md = _build_parser()
 # --- public API ----------------------------------------------------------------------------------
 
 
-def resolve_titles(targets: set[str], script: str) -> dict[str, str]:
-    """URLs of the published articles whose title (either script) is a target — one query."""
+def title_rows(targets: set[str]) -> list[tuple]:
+    """The published articles a set of link targets can name (either script's title, a slug or an
+    alias) — one query, shared by every variant of a page (:func:`resolve_titles`)."""
+    if not targets:
+        return []
+    from .models import Article
+
+    return list(Article.objects.published().named(targets).values_list(
+        "title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant", "aliases__key"
+    ))
+
+
+def resolve_titles(targets: set[str], script: str, rows: list[tuple] | None = None) -> dict[str, str]:
+    """URLs of the published articles whose title (either script) is a target — one query (none
+    if ``rows`` from :func:`title_rows` are given)."""
     if not targets:
         return {}
-    from .models import Article, field_name
+    from .models import field_name
+    from .variants import SCRIPT_OF
 
-    slug_columns = ("slug_zh_hans", "slug_zh_hant")
-    rows = Article.objects.published().named(targets).values_list(
-        "title_zh_hans", "title_zh_hant", *slug_columns, "aliases__key"
-    )
-    wanted = slug_columns.index(field_name("slug", script))
+    rows = title_rows(targets) if rows is None else rows
+    wanted = ("slug_zh_hans", "slug_zh_hant").index(field_name("slug", SCRIPT_OF.get(script, script)))
     by_title: dict[str, str] = {}
     by_slug: dict[str, str] = {}
     by_alias: dict[str, str] = {}
@@ -524,29 +540,70 @@ class RenderedArticle:
     references_section: str = ""
 
 
-def render_article(article, script: str, *, show_editor_notes: bool = False) -> RenderedArticle:
-    """Render an article (with prefetched sections and references) in ``script``.
+def source_in(stored: str, variant: str, terms=(), *, vocabulary: bool = True) -> str:
+    """The Markdown a reader of ``variant`` gets from text stored in the variant's script: as
+    stored for zh-hans / zh-hant (today's pages), with the region's vocabulary for zh-cn / zh-tw /
+    zh-hk (``conversion.to_variant``; ``terms`` are the glossary's, article's first)."""
+    from .variants import REGIONAL
+
+    if variant not in REGIONAL or not stored:
+        return stored
+    return conversion.to_variant(stored, variant, terms, vocabulary=vocabulary)
+
+
+def render_article(article, script: str, *, show_editor_notes: bool = False,
+                   shared: dict | None = None) -> RenderedArticle:
+    """Render an article (with prefetched sections and references) in ``script`` (or a regional
+    variant: the script's text with the region's vocabulary).
 
     Citations are numbered across the lead and then the sections, in that order; references
-    list in citation order, uncited ones after them.
+    list in citation order, uncited ones after them. ``shared`` (a dict the caller keeps across
+    the variants of one article) lets several variants share their queries: the glossary, the
+    linked titles and the images.
     """
-    from .models import field_name
+    from .images.figures import fetch_images
+    from .models import GlossaryTerm, field_name
+    from .variants import REGIONAL, SCRIPT_OF
 
-    def value(obj, name: str) -> str:
-        return getattr(obj, field_name(name, script)) or ""
+    shared = {} if shared is None else shared
+    variant = script if script in REGIONAL else ""
+    script = SCRIPT_OF.get(script, script)
+    terms = ()
+    if variant:
+        if "terms" not in shared:
+            glossary = GlossaryTerm.glossary_for(getattr(article, "pk", None))
+            shared["terms"] = conversion.terms_from_glossary(glossary)
+        terms = shared["terms"]
+    values: dict[tuple[int, str], str] = {}
+
+    def value(obj, name: str, *, vocabulary: bool = True) -> str:
+        # References: script only (a cited title is quoted as published).
+        key = (id(obj), name)
+        if key not in values:
+            stored = getattr(obj, field_name(name, script)) or ""
+            values[key] = source_in(stored, variant or script, terms, vocabulary=vocabulary)
+        return values[key]
 
     sections = list(article.sections.all())
     references = list(article.references.all())
     texts = [value(article, "lead")] + [value(s, "body") for s in sections] + [value(s, "heading") for s in sections]
-    texts += [value(r, "text") for r in references]
-    from .images.figures import fetch_images
+    texts += [value(r, "text", vocabulary=False) for r in references]
+    targets = wikilink_targets(texts)
+    target_key = ("titles", frozenset(targets))
+    if target_key not in shared:
+        shared[target_key] = title_rows(targets)
+    names = figure_names(texts)
+    image_key = ("images", tuple(names))
+    if image_key not in shared:
+        shared[image_key] = fetch_images(names)
 
     context = RenderContext(
         script=script,
-        links=resolve_titles(wikilink_targets(texts), script),
+        variant=variant,
+        links=resolve_titles(targets, variant or script, shared[target_key]),
         citations=CitationState(known_keys={r.key for r in references}),
         show_editor_notes=show_editor_notes,
-        images=fetch_images(figure_names(texts)),
+        images=shared[image_key],
     )
     context.eager_figure = True  # the lead's first figure is in view when the page opens
     lead_html = render_markdown(value(article, "lead"), context)
@@ -570,8 +627,8 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
          if references_heading and value(s, "heading").strip() == references_heading), "")
 
     citations = context.citations
-    reference_context = RenderContext(script=script, links=context.links, redlinks=context.redlinks,
-                                      show_editor_notes=show_editor_notes)
+    reference_context = RenderContext(script=script, variant=variant, links=context.links,
+                                      redlinks=context.redlinks, show_editor_notes=show_editor_notes)
     ordered = sorted(references, key=lambda r: (citations.numbers.get(r.key, 10**9), r.position, r.pk))
     next_number = len(citations.numbers)
     rendered_references = []
@@ -589,7 +646,7 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
             key=reference.key,
             anchor=anchor,
             number=number,
-            html=render_inline(value(reference, "text"), reference_context),
+            html=render_inline(value(reference, "text", vocabulary=False), reference_context),
             url=reference.url,
             backlinks=backlinks,
             is_empty=reference.is_empty,
