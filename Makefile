@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity review-candidates conversion-check
+.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity review-candidates regional-phrases conversion-check
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench-search: install
 # (needs Debian's opencc_dict: apt-get install -y opencc). See articles/conversion_review.py.
 review-candidates: install
 	$(PY) articles/conversion_review_data.py
+
+# Regenerate the regional phrase tables (zh-cn / zh-tw / zh-hk vocabulary) from the installed opencc
+# wheel's dictionaries (needs opencc_dict too). See articles/regional.py.
+regional-phrases: install
+	$(PY) -m articles.regional_phrases_data
 
 # Back up all content (both scripts), users, history and image files to backups/<timestamp>.tar.gz, and restore.
 backup: install

@@ -10,7 +10,9 @@ OpenCC (``opencc`` on PyPI, Apache-2.0) does the generic conversion with the con
   identifier; the caption after ``|`` is converted);
 * a glossary of (Simplified, Traditional) term pairs is applied *before* OpenCC, for proper nouns
   and terms the converter gets wrong;
-* :func:`reconcile` is the save rule for a translated field (DESIGN.md, "Two scripts").
+* :func:`reconcile` is the save rule for a translated field (DESIGN.md, "Two scripts");
+* :func:`to_variant` reads stored text in one of the five variants (:mod:`articles.variants`):
+  script conversion, plus regional vocabulary for zh-cn / zh-tw / zh-hk (:mod:`articles.regional`).
 
 The module is pure (no database); callers pass the glossary in.
 """
@@ -30,6 +32,8 @@ HANT = "zh-hant"
 SCRIPTS = (HANS, HANT)
 
 _OPENCC_CONFIG = {HANT: "s2tw", HANS: "tw2s"}
+# Script step of each variant: zh-hk has its own character standard (HKVariants: 綫, 着 …).
+_VARIANT_CONFIG = {HANS: "tw2s", HANT: "s2tw", "zh-cn": "tw2s", "zh-tw": "s2tw", "zh-hk": "s2hk"}
 
 # Spans that pass through untouched. Order matters: the first alternative that matches wins. Each
 # alternative stops at the next bracket, brace or backtick run, so runs of openers (``-{`` ×100,000)
@@ -52,9 +56,13 @@ _PROTECTED = re.compile(
 )
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=None)
+def _opencc(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
 def _converter(script: str) -> opencc.OpenCC:
-    return opencc.OpenCC(_OPENCC_CONFIG[script])
+    return _opencc(_OPENCC_CONFIG[script])
 
 
 @dataclass(frozen=True)
@@ -189,3 +197,152 @@ def title_key(title: str) -> str:
     """THE title normalisation: titles (and aliases, link targets) match across scripts by their
     Simplified form. Wikilink tables, alias rows and the importer all key by this."""
     return to_simplified(title.strip())
+
+
+# ---------------------------------------------------------------------------------------------
+# Variants (zh-hans, zh-hant, zh-cn, zh-tw, zh-hk)
+
+# A glossary term for :func:`to_variant`: ``(variant, written, wanted)`` — "when read in
+# ``variant``, ``written`` (found as typed or in either script's form of it) reads ``wanted``".
+# ``variant`` is one of VARIANTS, or "" for every variant (``wanted`` is then put in the reader's
+# script by script conversion). A term for a script also serves its regional variants
+# (zh-hans → zh-cn; zh-hant → zh-tw, zh-hk) unless a term names the region itself. Earlier terms
+# win over later ones for the same text: pass the article's terms, then the site's.
+Term = tuple[str, str, str]
+
+# Titles of works: script only inside (《电脑报》 is a name, never 《電腦報》→《計算機報》).
+_TITLE_OF_WORK = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉")
+
+
+def terms_from_glossary(glossary: Glossary) -> tuple[Term, ...]:
+    """The (simplified, traditional) pairs of a script glossary as :data:`Term` triples."""
+    return tuple(
+        (script, written, wanted)
+        for hans, hant in glossary.pairs
+        for script, wanted in ((HANS, hans), (HANT, hant))
+        for written in (hans, hant)
+        if written and wanted
+    )
+
+
+def _term_rank(term_variant: str, variant: str) -> int | None:
+    from .variants import SCRIPT_OF
+
+    if term_variant == variant:
+        return 0
+    if term_variant == SCRIPT_OF.get(variant):
+        return 1
+    if term_variant == "":
+        return 2
+    return None
+
+
+@lru_cache(maxsize=256)
+def _term_pattern(terms: tuple[Term, ...], variant: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """A regex matching every form of every term that applies to ``variant``, and what each reads."""
+    from .variants import SCRIPT_OF
+
+    ranked = sorted(
+        ((rank, index, term) for index, term in enumerate(terms)
+         if (rank := _term_rank(term[0], variant)) is not None),
+        key=lambda item: item[:2],
+    )
+    target: dict[str, str] = {}
+    for _, _, (term_variant, written, wanted) in ranked:
+        if not written or not wanted:
+            continue
+        if term_variant == "":
+            wanted = _opencc(_VARIANT_CONFIG[SCRIPT_OF[variant]]).convert(wanted)
+        for form in (written, _converter(HANS).convert(written), _converter(HANT).convert(written)):
+            target.setdefault(form, wanted)
+    if not target:
+        return None, {}
+    return re.compile("|".join(map(re.escape, sorted(target, key=len, reverse=True)))), target
+
+
+def _variant_words(text: str, variant: str, vocabulary: bool) -> str:
+    """Script conversion of a span with no term and no protected span, plus regional vocabulary
+    outside titles of works."""
+    from . import regional
+
+    converter = _VariantScript(variant)
+    if not vocabulary or not regional.table(variant):
+        return converter.convert(text)
+    out: list[str] = []
+    pos = 0
+    for match in _TITLE_OF_WORK.finditer(text):
+        out.append(_with_vocabulary(text[pos : match.start()], variant, converter))
+        out.append(converter.convert(match.group(0)))
+        pos = match.end()
+    out.append(_with_vocabulary(text[pos:], variant, converter))
+    return "".join(out)
+
+
+class _VariantScript:
+    """The script step of a variant. zh-hk first takes Taiwan character forms back to OpenCC's
+    standard ones (``tw2t``: 裡 → 裏) so that text typed in 繁體 gets Hong Kong forms as text
+    typed in 简体 does (``s2hk`` alone leaves 裡)."""
+
+    def __init__(self, variant: str) -> None:
+        self.steps = [_opencc("tw2t"), _opencc("s2hk")] if variant == "zh-hk" else [_opencc(_VARIANT_CONFIG[variant])]
+
+    def convert(self, text: str) -> str:
+        for step in self.steps:
+            text = step.convert(text)
+        return text
+
+
+def _with_vocabulary(text: str, variant: str, converter: _VariantScript) -> str:
+    from . import regional
+
+    if not text:
+        return text
+    script_form = converter.convert(text)
+    simplified = script_form if variant == "zh-cn" else _converter(HANS).convert(script_form)
+    return regional.apply(script_form, simplified, variant)
+
+
+def _variant_plain(text: str, variant: str, terms: tuple[Term, ...], vocabulary: bool) -> str:
+    pattern, target = _term_pattern(terms, variant) if terms else (None, {})
+    if pattern is None:
+        return _variant_words(text, variant, vocabulary)
+    out: list[str] = []
+    pos = 0
+    for match in pattern.finditer(text):
+        if match.start() > pos:
+            out.append(_variant_words(text[pos : match.start()], variant, vocabulary))
+        out.append(target[match.group(0)])
+        pos = match.end()
+    if pos < len(text):
+        out.append(_variant_words(text[pos:], variant, vocabulary))
+    return "".join(out)
+
+
+def to_variant(text: str, variant: str, terms: Iterable[Term] = (), *, vocabulary: bool = True) -> str:
+    """``text`` (stored, in either script or mixed) as read in ``variant``.
+
+    * zh-hans / zh-hant: script only (``tw2s`` / ``s2tw``), as :func:`convert`;
+    * zh-cn / zh-tw / zh-hk: script (``tw2s`` / ``s2tw`` / ``s2hk``) then the regional phrases of
+      OpenCC's ``tw2sp``+``hk2sp`` / ``s2twp`` / ``s2hkp`` dictionaries, only on word boundaries
+      (:mod:`articles.regional`);
+    * glossary ``terms`` (:data:`Term`) first, before any generic conversion;
+    * protected spans (``-{…}-``, code, URLs, link destinations, citation keys) untouched; titles
+      of works 《…》 script only; ``vocabulary=False`` makes the whole text script only (references).
+    """
+    from .variants import VARIANTS
+
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}; expected one of {VARIANTS}")
+    if not text:
+        return text
+    terms = tuple(terms)
+    out: list[str] = []
+    pos = 0
+    for match in _PROTECTED.finditer(text):
+        if match.start() > pos:
+            out.append(_variant_plain(text[pos : match.start()], variant, terms, vocabulary))
+        out.append(match.group(0))
+        pos = match.end()
+    if pos < len(text):
+        out.append(_variant_plain(text[pos:], variant, terms, vocabulary))
+    return "".join(out)

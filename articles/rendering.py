@@ -37,10 +37,11 @@ from markdown_it.rules_inline import image as image_rule
 from markdown_it.rules_inline import link as link_rule
 
 from .cjk_emphasis import cjk_friendly
+from . import conversion
 from .conversion import HANT, title_key  # noqa: F401  (THE title normalisation; re-exported)
 from .images.markup import figure_names, is_figure_target, parse_figure
 from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, math_rule, render_math
-from .scripts import LABELS, parse_variants
+from .scripts import LABELS, parse_variants, rule_text
 from .wikilinks import wikilink_targets
 
 # UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
@@ -133,6 +134,12 @@ class RenderContext:
     images: dict = field(default_factory=dict)  # image name → articles.images.models.Image
     missing_images: list[str] = field(default_factory=list)  # figures whose file is missing
     display_title: str = ""  # set by a -{T|…}- in the text (MediaWiki's title conversion)
+    variant: str = ""  # the reader's variant (zh-cn, zh-tw, zh-hk …); "" means the script itself
+
+    @property
+    def reading(self) -> str:
+        """The variant whose text a ``-{zh-tw:…;zh-cn:…}-`` rule gives this reader."""
+        return self.variant or self.script
 
 
 # --- inline rules -------------------------------------------------------------------------------
@@ -313,15 +320,13 @@ def _mark_figures_in_paragraphs(state) -> None:
                     child.meta["in_paragraph"] = True
 
 
-def _variant_text(content: str, script: str) -> str:
-    variants = parse_variants(content)
-    if variants:
-        return variants.get(script) or next(iter(variants.values()))
-    return content
+def _variant_text(content: str, variant: str) -> str:
+    text = rule_text(content, variant)
+    return content if text is None else text
 
 
 def conversion_markup_text(content: str, script: str) -> tuple[str, str]:
-    """What a reader sees of ``-{content}-`` in ``script`` (plain text), and the displayed title it
+    """What a reader sees of ``-{content}-`` in ``script`` (a script or a variant; plain text), and the displayed title it
     sets (``T`` flag, else ""). Flags as in MediaWiki's LanguageConverter: ``T``/``H`` (title,
     page-wide rule) show nothing, ``A`` shows the text for the script (the rule itself is a
     glossary term, see the importer), ``R`` the raw text, ``D`` a description of the rule.
@@ -346,7 +351,7 @@ def _render_variant(self, tokens, idx, options, env) -> str:
     """``-{X}-`` → X; ``-{zh-hans:X;zh-hant:Y}-`` → the reader's script's text; flags: see
     :func:`conversion_markup_text`."""
     context: RenderContext = env["context"]
-    text, title = conversion_markup_text(tokens[idx].content.replace("\\|", "|"), context.script)
+    text, title = conversion_markup_text(tokens[idx].content.replace("\\|", "|"), context.reading)
     context.display_title = context.display_title or title
     return escape(text)
 
@@ -404,7 +409,9 @@ def resolve_titles(targets: set[str], script: str) -> dict[str, str]:
     rows = Article.objects.published().named(targets).values_list(
         "title_zh_hans", "title_zh_hant", *slug_columns, "aliases__key"
     )
-    wanted = slug_columns.index(field_name("slug", script))
+    from .variants import SCRIPT_OF
+
+    wanted = slug_columns.index(field_name("slug", SCRIPT_OF.get(script, script)))
     by_title: dict[str, str] = {}
     by_slug: dict[str, str] = {}
     by_alias: dict[str, str] = {}
@@ -484,20 +491,31 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
     Citations are numbered across the lead and then the sections, in that order; references
     list in citation order, uncited ones after them.
     """
-    from .models import field_name
+    from .models import GlossaryTerm, field_name
+    from .variants import REGIONAL, SCRIPT_OF
 
-    def value(obj, name: str) -> str:
-        return getattr(obj, field_name(name, script)) or ""
+    variant = script if script in REGIONAL else ""
+    script = SCRIPT_OF.get(script, script)
+    terms = conversion.terms_from_glossary(GlossaryTerm.glossary_for(article.pk)) if variant else ()
+
+    def value(obj, name: str, *, vocabulary: bool = True) -> str:
+        stored = getattr(obj, field_name(name, script)) or ""
+        if not variant:
+            return stored
+        # A regional variant is its script's stored text plus the region's vocabulary (never in
+        # references: a cited title is quoted as published, script only).
+        return conversion.to_variant(stored, variant, terms, vocabulary=vocabulary)
 
     sections = list(article.sections.all())
     references = list(article.references.all())
     texts = [value(article, "lead")] + [value(s, "body") for s in sections] + [value(s, "heading") for s in sections]
-    texts += [value(r, "text") for r in references]
+    texts += [value(r, "text", vocabulary=False) for r in references]
     from .images.figures import fetch_images
 
     context = RenderContext(
         script=script,
-        links=resolve_titles(wikilink_targets(texts), script),
+        variant=variant,
+        links=resolve_titles(wikilink_targets(texts), variant or script),
         citations=CitationState(known_keys={r.key for r in references}),
         show_editor_notes=show_editor_notes,
         images=fetch_images(figure_names(texts)),
@@ -515,8 +533,8 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
     ]
 
     citations = context.citations
-    reference_context = RenderContext(script=script, links=context.links, redlinks=context.redlinks,
-                                      show_editor_notes=show_editor_notes)
+    reference_context = RenderContext(script=script, variant=variant, links=context.links,
+                                      redlinks=context.redlinks, show_editor_notes=show_editor_notes)
     ordered = sorted(references, key=lambda r: (citations.numbers.get(r.key, 10**9), r.position, r.pk))
     next_number = len(citations.numbers)
     rendered_references = []
@@ -534,7 +552,7 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
             key=reference.key,
             anchor=anchor,
             number=number,
-            html=render_inline(value(reference, "text"), reference_context),
+            html=render_inline(value(reference, "text", vocabulary=False), reference_context),
             url=reference.url,
             backlinks=backlinks,
             is_empty=reference.is_empty,

@@ -64,6 +64,46 @@ def script_of_tag(tag: str) -> str | None:
     return None
 
 
+def parse_rule(content: str) -> dict[str, str] | None:
+    """The inside of ``-{zh-cn:X;zh-tw:Y;}-`` as {lower-case tag: text}, first occurrence of a tag
+    winning; None when ``content`` is not a variant list (plain ``-{text}-``, or a part without a
+    ``zh…:`` tag)."""
+    parts = [part for part in content.split(";") if part.strip()]
+    if not parts:
+        return None
+    found: dict[str, str] = {}
+    for part in parts:
+        match = _VARIANT_PART.match(part)
+        if not match:
+            return None
+        found.setdefault(match.group(1).lower(), match.group(2).strip())
+    return found
+
+
+def rule_text(content: str, variant: str) -> str | None:
+    """The text a reader of ``variant`` gets from the variant list ``content``: the variant's own
+    entry, else its fall-backs in MediaWiki's order (zh-tw → zh-hant → zh-hk → zh-mo; zh-hk →
+    zh-mo → zh-hant → zh-tw; zh-cn → zh-hans → zh-sg → zh-my …), else any entry of the same
+    script, else the first entry converted to the variant's script. None when ``content`` is not
+    a variant list."""
+    from .conversion import to_variant
+    from .variants import RULE_FALLBACKS, SCRIPT_OF, normalise
+
+    found = parse_rule(content)
+    if not found:
+        return None
+    for tag in RULE_FALLBACKS[variant]:
+        if tag in found:
+            return found[tag]
+    script = SCRIPT_OF[variant]
+    for tag, text in found.items():
+        named = normalise(tag)
+        if named and SCRIPT_OF[named] == script:
+            return text
+    # Only the other script's entries: the text converted (script only, never vocabulary).
+    return to_variant(next(iter(found.values())), script)
+
+
 def parse_variants(content: str) -> dict[str, str] | None:
     """The text per script of a MediaWiki variant list — the inside of ``-{zh-cn:X;zh-tw:Y;}-``.
 

@@ -33,3 +33,22 @@ class TestScriptChoice:
     def test_reading_a_page_remembers_the_script(self, client, article):
         client.get(article_url(article, "zh-hant"))
         assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")["Location"] == "/zh-hant/"
+
+
+@pytest.mark.parametrize(("variant", "expected"), [
+    ("zh-tw", "軟體"), ("zh-hk", "軟件港"), ("zh-cn", "软件"),
+    ("zh-hans", "软件"), ("zh-hant", "軟體"),  # zh-hant falls back to zh-tw before zh-hk
+])
+def test_a_rule_names_a_variant_and_falls_back_like_mediawiki(variant, expected):
+    from articles.scripts import rule_text
+
+    assert rule_text("zh-cn:软件;zh-tw:軟體;zh-hk:軟件港", variant) == expected
+
+
+def test_a_rule_for_singapore_or_macau_serves_the_variant_it_falls_back_to():
+    from articles.scripts import rule_text
+
+    assert rule_text("zh-sg:新加坡写法;zh-mo:澳門寫法", "zh-cn") == "新加坡写法"
+    assert rule_text("zh-sg:新加坡写法;zh-mo:澳門寫法", "zh-hk") == "澳門寫法"
+    # Only the other script named: its text in the reader's script, never mixed.
+    assert rule_text("zh-cn:头发", "zh-tw") == "頭髮"

@@ -1,0 +1,138 @@
+"""Regional vocabulary (zh-cn 软件 / zh-tw 軟體 / zh-hk 軟件) on top of script conversion, never
+across a word boundary.
+
+Why not OpenCC's ``s2twp`` / ``s2hkp`` / ``tw2sp`` as they are: their segmentation step is a
+maximum forward match on the *script* phrase dictionary (STPhrases / TSPhrases), and characters
+that dictionary does not know are kept together as one segment. The vocabulary step then runs its
+own maximum match inside that segment, so ``改变量子比特`` (no STPhrases entry: one segment) has
+``變量`` (→ 變數) matched across 改变|量子 and comes out ``改變數子位元``; older dictionaries gave
+``互联网络`` → 網際網路絡 the same way (互聯網 matched, 絡 left over).
+
+The principled fix used here: a regional phrase may replace text only where it *starts and ends on
+word boundaries* of a real word segmentation of the sentence. The segmentation is jieba's
+dictionary segmentation (``rjieba``, the Python binding of jieba-rs, MIT: a well-kept segmenter
+with its own 350k-word dictionary, ~35 MiB resident, microseconds per sentence; the pure-Python
+``jieba`` needs ~80 MiB and a second to load), run with HMM off so that only dictionary words
+make boundaries. Word boundaries are found on the *Simplified* form of the text (jieba's
+dictionary is Simplified), and the regional tables are keyed by the Simplified form of each phrase
+too, so text typed in 简体 and in 繁體 is matched the same way. A phrase may span several words
+(数据|库 → 資料庫), never part of one (改变|量子: 变量 starts inside 改变 and is refused), except
+at the joint of a compound made of two dictionary words (内存|不足 → 記憶體不足, see
+:func:`word_boundaries`).
+
+The tables are OpenCC's own regional phrase dictionaries, dumped once into
+``articles/data/opencc_regional_phrases.tsv`` by :mod:`articles.regional_phrases_data`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+TABLE_FILE = Path(__file__).with_name("data") / "opencc_regional_phrases.tsv"
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """One regional phrase a text receives: ``[start, end)`` in the text, the phrase as it
+    reads in Simplified, and what the variant reads instead."""
+
+    start: int
+    end: int
+    simplified: str
+    replacement: str
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, tuple[dict[str, str], frozenset[str]]]:
+    """Per variant: {Simplified phrase: variant's phrase} and the set of every key prefix."""
+    tables: dict[str, dict[str, str]] = {}
+    for line in TABLE_FILE.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        variant, key, value = line.split("\t")
+        tables.setdefault(variant, {})[key] = value
+    return {
+        variant: (table, frozenset(key[:n] for key in table for n in range(1, len(key) + 1)))
+        for variant, table in tables.items()
+    }
+
+
+def table(variant: str) -> dict[str, str]:
+    """The regional phrases of ``variant`` (empty for the script variants zh-hans / zh-hant)."""
+    return _tables().get(variant, ({}, frozenset()))[0]
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import rjieba
+
+    rjieba.cut("预热")  # loads the dictionary once per process, not on a reader's request
+    return rjieba
+
+
+def word_boundaries(simplified: str) -> set[int]:
+    """Offsets (0 … len) between the words of ``simplified`` in jieba's dictionary segmentation,
+    plus the joints of compound words: a word that is two dictionary words of two characters or
+    more (内存|不足, 信息|技术, 网络|游戏) may have a phrase replaced in one of them. A single
+    character never makes a joint (软件|包, 互联网|络, 改|变 stay whole): that is exactly the
+    leftover that the cross-boundary failures leave behind."""
+    segmenter = _segmenter()
+    bounds = {0}
+    offset = 0
+    for word in segmenter.cut(simplified, False):
+        for joint in range(2, len(word) - 1):
+            if segmenter.has_word(word[:joint]) and segmenter.has_word(word[joint:]):
+                bounds.add(offset + joint)
+        offset += len(word)
+        bounds.add(offset)
+    if offset != len(simplified):  # never seen; then only whole-text phrases could match
+        return {0, len(simplified)}
+    return bounds
+
+
+def substitutions(simplified: str, variant: str) -> Iterator[Substitution]:
+    """The regional phrases ``variant`` puts in a text whose Simplified form is ``simplified``:
+    longest phrase first at each word start, each ending on a word boundary, none overlapping."""
+    phrases, prefixes = _tables().get(variant, ({}, frozenset()))
+    if not phrases or not simplified:
+        return
+    bounds = word_boundaries(simplified)
+    length = len(simplified)
+    start = 0
+    while start < length:
+        if start not in bounds or simplified[start] not in prefixes:
+            start += 1
+            continue
+        best = None
+        end = start + 1
+        while end <= length and simplified[start:end] in prefixes:
+            if end in bounds and simplified[start:end] in phrases:
+                best = end
+            end += 1
+        if best is None:
+            start += 1
+            continue
+        key = simplified[start:best]
+        yield Substitution(start, best, key, phrases[key])
+        start = best
+
+
+def apply(text: str, simplified: str, variant: str) -> str:
+    """``text`` (already in the variant's script) with the variant's regional phrases; ``simplified``
+    is its Simplified form, character for character. If the two are not the same length (a
+    one-to-many character conversion), the text is returned unchanged: script only, never a
+    misplaced phrase."""
+    if len(text) != len(simplified):
+        return text
+    out: list[str] = []
+    pos = 0
+    for found in substitutions(simplified, variant):
+        out.append(text[pos : found.start])
+        out.append(found.replacement)
+        pos = found.end
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,136 @@
+"""Regional vocabulary (articles.regional, articles.conversion.to_variant): OpenCC's regional
+phrases, never across a word boundary, in both writing directions."""
+import shutil
+from pathlib import Path
+
+import opencc
+import pytest
+
+from articles import regional
+from articles.conversion import Glossary, terms_from_glossary, to_variant
+from articles.variants import VARIANTS
+
+OPENCC_DICT = shutil.which("opencc_dict")
+
+# Sentences on which OpenCC's own regional configs are right (checked by hand: 软件/軟體,
+# 网络/網路, 信息/資訊, 出租车/計程車, 鼠标/滑鼠, 光标/游標, 二极管/二極體, 服务器/伺服器,
+# 数据库/資料庫): the oracle is OpenCC, never this module's output.
+SENTENCES = [
+    "我们用软件看网络新闻。",
+    "他在网络游戏里花了很多时间。",
+    "他乘出租车去看电影。",
+    "鼠标里面的硅二极管坏了，导致光标分辨率降低。",
+    "数据库服务器的内存不足。",
+]
+
+
+@pytest.mark.parametrize("hans", SENTENCES)
+def test_typed_in_simplified_reads_taiwan_vocabulary_as_opencc_s2twp(hans):
+    assert to_variant(hans, "zh-tw") == opencc.OpenCC("s2twp").convert(hans)
+
+
+@pytest.mark.parametrize("hans", SENTENCES)
+def test_typed_in_traditional_reads_the_same_in_taiwan(hans):
+    # An editor who typed the sentence in 繁體 (script only) gets the same zh-tw page.
+    hant = opencc.OpenCC("s2tw").convert(hans)
+    assert to_variant(hant, "zh-tw") == opencc.OpenCC("s2twp").convert(hans)
+
+
+@pytest.mark.parametrize("hans", SENTENCES)
+def test_hong_kong_as_opencc_s2hkp(hans):
+    assert to_variant(hans, "zh-hk") == opencc.OpenCC("s2hkp").convert(hans)
+    assert to_variant(opencc.OpenCC("s2tw").convert(hans), "zh-hk") == opencc.OpenCC("s2hkp").convert(hans)
+
+
+@pytest.mark.parametrize("hans", SENTENCES)
+def test_taiwan_text_reads_mainland_vocabulary_as_opencc_tw2sp(hans):
+    taiwan = opencc.OpenCC("s2twp").convert(hans)  # typed in Taiwan: 軟體, 網路, 資訊 …
+    assert to_variant(taiwan, "zh-cn") == opencc.OpenCC("tw2sp").convert(taiwan)
+    # … and the same typed in 简体 with Taiwan words (软体, 网路) too.
+    assert to_variant(opencc.OpenCC("tw2s").convert(taiwan), "zh-cn") == opencc.OpenCC("tw2sp").convert(taiwan)
+
+
+def test_every_variant_of_a_sentence_typed_in_either_script():
+    hans = "我们用软件在网络上发信息。"
+    hant = "我們用軟件在網絡上發信息。"
+    expected = {
+        "zh-hans": hans, "zh-cn": hans,
+        "zh-hant": hant, "zh-hk": hant,
+        "zh-tw": "我們用軟體在網路上發資訊。",
+    }
+    for variant in VARIANTS:
+        assert to_variant(hans, variant) == expected[variant], variant
+        assert to_variant(hant, variant) == expected[variant], variant
+
+
+@pytest.mark.parametrize("text", ["改变量子比特", "改變量子比特"])
+def test_no_substitution_across_a_word_boundary_quantum_bits(text):
+    # OpenCC's s2twp matches 變量→變數 across 改变|量子 (its segmentation keeps the run whole).
+    assert opencc.OpenCC("s2twp").convert("改变量子比特") == "改變數子位元"  # the bug exists upstream
+    taiwan = to_variant(text, "zh-tw")
+    assert "變數" not in taiwan
+    assert taiwan == "改變量子位元"  # 量子 kept; 比特 → 位元 is a whole word
+
+
+@pytest.mark.parametrize("text", ["互联网络", "互聯網絡", "他在互联网络上写作"])
+def test_no_substitution_across_a_word_boundary_internet(text):
+    taiwan = to_variant(text, "zh-tw")
+    assert "網路絡" not in taiwan and "網際網路" in taiwan
+
+
+def test_a_phrase_may_span_words_but_never_cut_one():
+    simplified = "改变量子比特"
+    bounds = regional.word_boundaries(simplified)
+    assert {0, 2, 4, 6} <= bounds and 1 not in bounds and 3 not in bounds
+    found = list(regional.substitutions(simplified, "zh-tw"))
+    assert [(s.start, s.end, s.replacement) for s in found] == [(4, 6, "位元")]
+
+
+def test_titles_of_works_urls_code_and_protected_markup_change_script_only():
+    text = "见《网络安全法》、`软件` 与 -{软件}- 及 https://example.org/软件 ，网络"
+    taiwan = to_variant(text, "zh-tw")
+    assert "《網絡安全法》" in taiwan  # script only inside a title of a work
+    assert "`软件`" in taiwan and "-{软件}-" in taiwan and "https://example.org/软件" in taiwan
+    assert taiwan.endswith("，網路")  # outside them, vocabulary
+
+
+def test_references_are_script_only():
+    assert to_variant("网络软件手册", "zh-tw", vocabulary=False) == "網絡軟件手冊"
+
+
+def test_glossary_terms_come_before_vocabulary_and_can_name_a_variant():
+    terms = [("zh-tw", "软件", "軟件"), ("zh-hk", "出租车", "的士"), ("", "维基", "维基")]
+    assert to_variant("软件和网络", "zh-tw", terms) == "軟件和網路"
+    assert to_variant("乘出租车", "zh-hk", terms) == "乘的士"
+    assert to_variant("乘出租车", "zh-tw", terms) == "乘計程車"  # the zh-hk term is not Taiwan's
+    assert to_variant("维基", "zh-tw", terms) == "維基"  # a term for every variant, in its script
+    # The article's term (first) wins over the site's for the same text.
+    assert to_variant("软件", "zh-tw", [("zh-tw", "软件", "軟件"), ("zh-tw", "软件", "軟體")]) == "軟件"
+
+
+def test_script_glossary_pairs_serve_the_regional_variants_of_their_script():
+    terms = terms_from_glossary(Glossary((("软件", "軟件"),)))
+    assert to_variant("软件", "zh-tw", terms) == "軟件"  # pinned by an editor: no Taiwan word
+    assert to_variant("軟體", "zh-cn", terms) == "软件"
+
+
+def test_script_variants_are_todays_conversion():
+    from articles.conversion import to_simplified, to_traditional
+
+    text = "头发干了，我们用软件在网络上发信息。"
+    assert to_variant(text, "zh-hant") == to_traditional(text)
+    assert to_variant(to_traditional(text), "zh-hans") == to_simplified(to_traditional(text))
+
+
+@pytest.mark.skipif(not OPENCC_DICT, reason="Debian's opencc_dict is missing (apt-get install opencc)")
+def test_tables_are_the_installed_wheels_dictionaries(tmp_path: Path):
+    from articles.regional_phrases_data import SOURCES, dump_ocd2
+
+    fold = opencc.OpenCC("t2s")
+    for variant, sources in SOURCES.items():
+        name, config = sources[0]
+        for key, values in dump_ocd2(name).items():
+            simplified = fold.convert(key)
+            wanted = opencc.OpenCC(config).convert(values[0])
+            if simplified != wanted and key != values[0]:
+                assert simplified in regional.table(variant), (variant, key)
