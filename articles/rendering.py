@@ -491,12 +491,14 @@ def render_article(article, script: str, *, show_editor_notes: bool = False) -> 
     Citations are numbered across the lead and then the sections, in that order; references
     list in citation order, uncited ones after them.
     """
-    from .models import GlossaryTerm, field_name
+    from .glossaries import terms_for_article
+    from .models import field_name
     from .variants import REGIONAL, SCRIPT_OF
 
     variant = script if script in REGIONAL else ""
     script = SCRIPT_OF.get(script, script)
-    terms = conversion.terms_from_glossary(GlossaryTerm.glossary_for(article.pk)) if variant else ()
+    # The article's terms, then its named glossaries', then the site's (articles/glossaries.py).
+    terms = terms_for_article(article) if variant else ()
 
     def value(obj, name: str, *, vocabulary: bool = True) -> str:
         stored = getattr(obj, field_name(name, script)) or ""

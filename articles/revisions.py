@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from .conversion import SCRIPTS
-from .models import Article, ArticleAlias, GlossaryTerm, Reference, Section, Tag, TaggedArticle
+from .models import (Article, ArticleAlias, GlossaryTerm, NamedGlossary, NamedGlossaryTerm, Reference, Section, Tag,
+                     TaggedArticle)
 
 reversion.register(Tag)
 reversion.register(TaggedArticle, follow=("tag",))
@@ -30,6 +31,8 @@ reversion.register(Section)
 reversion.register(Reference)
 reversion.register(GlossaryTerm)
 reversion.register(ArticleAlias)
+reversion.register(NamedGlossaryTerm)
+reversion.register(NamedGlossary, follow=("terms",))
 reversion.register(Article, follow=("sections", "references", "glossary_terms", "aliases", "taggedarticle_set"))
 
 ARTICLE_FIELDS = [

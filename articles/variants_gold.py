@@ -133,6 +133,24 @@ def regressions(convert: Converter, before: Sequence, after: Sequence,
     return broken
 
 
+def glossary_regressions(before: Sequence, after: Sequence, convert: Converter | None = None,
+                         gold: GoldSet | None = None) -> dict[str, list[Disagreement]]:
+    """:func:`regressions` of a glossary edit from terms ``before`` to ``after`` with the site's
+    converter. Only sentences holding a form of a changed term (as typed or in either script) can
+    convert differently, so only those are converted: an admin save stays fast."""
+    from .conversion import fold_to_simplified, to_traditional
+
+    convert = convert or site_converter() or opencc_reference
+    gold = gold or load()
+    changed = set(before) ^ set(after)
+    forms = {form for _variant, written, wanted in changed for form in (written, wanted) if form}
+    forms |= {fold_to_simplified(form) for form in forms} | {to_traditional(form) for form in forms}
+    rows = tuple(row for row in gold.rows if any(form in row.written for form in forms))
+    if not rows:
+        return {}
+    return regressions(convert, tuple(before), tuple(after), GoldSet(gold.version, rows))
+
+
 def load_baseline(path: Path = BASELINE_PATH) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
