@@ -375,12 +375,8 @@ class SiteGlossaryTermForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors or cleaned.get("article"):
             return cleaned
-        row = GlossaryTerm(**{name: cleaned.get(name) or "" for name in TERM_FORM_FIELDS})
-        others = GlossaryTerm.objects.filter(article=None).exclude(pk=self.instance.pk)
-        before = glossaries.site_terms()
-        after = glossaries.terms_from_forms(row.forms()) + tuple(
-            t for other in others for t in glossaries.terms_from_forms(other.forms()))
-        refused = glossaries.refused_by_gold_set(before, after)
+        row = GlossaryTerm(pk=self.instance.pk, **{name: cleaned.get(name) or "" for name in TERM_FORM_FIELDS})
+        refused = glossaries.refused_site_term(row)
         if refused:
             raise forms.ValidationError([_("这个词条会让转换金标准中的句子出错：")] + refused, code="gold_set")
         return cleaned

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from . import conversion
 from .conversion import HANS, HANT, Glossary
@@ -172,3 +173,67 @@ def unreviewed_count(pairs, glossary: Glossary = conversion.EMPTY_GLOSSARY) -> i
             text = hans if script == HANS else hant
             total += sum(1 for piece in review(text, script, glossary) if piece.ambiguous)
     return total
+
+
+# --- regional vocabulary (issue 25) -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegionalSubstitution:
+    """A word a regional variant reads differently from the script alone: 软件 → zh-tw 軟體."""
+
+    variant: str
+    written: str  # the word as it stands in the field
+    offset: int  # where it starts in the field, in UTF-16 code units (what the editor's JS counts)
+    script_form: str  # what the variant would read with script conversion only ("as written")
+    regional: str  # what the variant reads: OpenCC's regional phrase
+    hans: str  # the word's two script forms, for a -{…}- pin or a glossary term
+    hant: str
+
+    @property
+    def label(self) -> str:
+        from .variants import LABELS
+
+        return LABELS[self.variant]
+
+
+def _spans_of(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    spans = []
+    for word in {w for w in words if w}:
+        start = text.find(word)
+        while start != -1:
+            spans.append((start, start + len(word)))
+            start = text.find(word, start + 1)
+    return spans
+
+
+def regional_substitutions(text: str, terms: Iterable[tuple[str, str, str]] = ()) -> list[RegionalSubstitution]:
+    """The regional-vocabulary substitutions a text receives in zh-cn, zh-tw and zh-hk, as
+    ``conversion.to_variant`` makes them (:mod:`articles.regional`'s word-boundary phrases): not
+    inside protected spans (``-{…}-``, code, URLs), titles of works, or glossary terms (``terms``,
+    which apply first). Ordered by position, then variant."""
+    from . import regional
+    from .conversion import _TITLE_OF_WORK, to_variant
+    from .variants import REGIONAL
+
+    if not text:
+        return []
+    simplified = conversion.fold_to_simplified(text)
+    if len(simplified) != len(text):  # cannot align the words (a one-to-many character): list none
+        return []
+    term_words = {form for _variant, written, wanted in terms for form in (written, wanted)}
+    term_words |= {conversion.fold_to_simplified(w) for w in term_words}
+    excluded = conversion.protected_spans(text) + [m.span() for m in _TITLE_OF_WORK.finditer(text)]
+    excluded += _spans_of(simplified, term_words)
+    found = []
+    for variant in REGIONAL:
+        for sub in regional.substitutions(simplified, variant):
+            if any(start < sub.end and sub.start < end for start, end in excluded):
+                continue
+            word = text[sub.start:sub.end]
+            script_form = to_variant(word, variant, vocabulary=False)
+            if sub.replacement == script_form:
+                continue
+            offset = len(text[:sub.start].encode("utf-16-le")) // 2
+            found.append(RegionalSubstitution(variant, word, offset, script_form, sub.replacement,
+                                              conversion.to_simplified(word), conversion.to_traditional(word)))
+    return sorted(found, key=lambda s: (s.offset, REGIONAL.index(s.variant)))

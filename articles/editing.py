@@ -22,10 +22,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import conversion, conversion_review, revisions
+from . import conversion, conversion_review, glossaries, revisions
 from .conversion import HANS, SCRIPTS
 from .models import Article, GlossaryTerm, field_name
 from .rendering import render_article
+from .variants import LABELS as VARIANT_LABELS
+from .variants import REGIONAL
 
 # <, > and & as \u escapes: a JSON answer can never be read as markup, even if sniffed as HTML.
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -44,6 +46,7 @@ class PreviewField:
     hant: str
     source: str | None = None
     pieces: list = field(default_factory=list)
+    regional: list = field(default_factory=list)  # conversion_review.RegionalSubstitution
 
 
 def escaped_json(data: dict, status: int = 200) -> HttpResponse:
@@ -117,11 +120,14 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
         lead_zh_hans=values["lead"][0], lead_zh_hant=values["lead"][1],
         sections=SimpleNamespace(all=lambda: sections), references=SimpleNamespace(all=lambda: references),
     )
+    terms = glossaries.terms_for_article(article) if article else glossaries.site_terms()
     for item in fields:
         item.source = conversion_review.source_script(item.hans, item.hant, glossary)
         if item.source:
             written = item.hans if item.source == HANS else item.hant
             item.pieces = conversion_review.review(written, item.source, glossary)
+            if not item.name.startswith("references-"):  # references are script only (issue 25)
+                item.regional = conversion_review.regional_substitutions(written, terms)
     return preview, fields
 
 
@@ -147,9 +153,9 @@ def preview_view(request: HttpRequest, model_admin, object_id: str | None = None
         result[script] = render_to_string("admin/articles/article/preview.html", {
             "title": getattr(preview, field_name("title", script)), "rendered": rendered, "script": script,
         })
-    reviewed = [item for item in fields if any(p.ambiguous for p in item.pieces)]
+    reviewed = [item for item in fields if item.regional or any(p.ambiguous for p in item.pieces)]
     result["review"] = render_to_string("admin/articles/article/review.html", {
-        "fields": reviewed, "article": article,
+        "fields": reviewed, "article": article, "labels": VARIANT_LABELS,
         "can_add_terms": request.user.has_perm("articles.add_glossaryterm"),
     })
     result["unreviewed"] = sum(1 for item in reviewed for p in item.pieces if p.ambiguous)
@@ -158,20 +164,34 @@ def preview_view(request: HttpRequest, model_admin, object_id: str | None = None
 
 @require_POST
 def add_glossary_term_view(request: HttpRequest, model_admin, object_id: str | None = None) -> HttpResponse:
-    """A glossary term from the review, for this article or (``scope=site``) the whole site."""
+    """A glossary term from the review, for this article or (``scope=site``) the whole site.
+
+    With ``variant`` (zh-cn, zh-tw or zh-hk) and ``form``, the term names what that variant reads
+    (the review's regional substitutions: keep 软件 as 軟件 in zh-tw, or confirm 軟體); a site-wide
+    term that makes gold-set sentences read wrong is refused, as in the glossary's own form."""
     if not request.user.has_perm("articles.add_glossaryterm"):
         raise PermissionDenied
     article = _article_or_none(request, model_admin, object_id)
     hans, hant = (request.POST.get(k, "").strip()[:100] for k in ("hans", "hant"))
-    if not hans or not hant:
+    variant, form = request.POST.get("variant", ""), request.POST.get("form", "").strip()[:100]
+    if not hans or not hant or (variant and (variant not in REGIONAL or not form)):
         return escaped_json({"error": _("词汇不能为空。")}, 400)
     scope_article = None if request.POST.get("scope") == "site" else article
     if request.POST.get("scope") != "site" and article is None:
         return escaped_json({"error": _("新条目请先保存，或加入全站词汇。")}, 400)
+    defaults = {"hant": hant, "note": _("转换审校时添加")}
+    if variant:
+        defaults[glossaries.FORM_FIELDS[variant]] = form
+    if scope_article is None:
+        existing = GlossaryTerm.objects.filter(hans=hans, article=None).first()
+        row = existing or GlossaryTerm(hans=hans)
+        for name, value in defaults.items():
+            setattr(row, name, value)
+        refused = glossaries.refused_site_term(row)
+        if refused:
+            return escaped_json({"error": " ".join([_("这个词条会让转换金标准中的句子出错：")] + refused)}, 400)
     try:
-        term, created = GlossaryTerm.objects.update_or_create(
-            hans=hans, article=scope_article, defaults={"hant": hant, "note": _("转换审校时添加")},
-        )
+        term, created = GlossaryTerm.objects.update_or_create(hans=hans, article=scope_article, defaults=defaults)
     except IntegrityError:
         return escaped_json({"error": _("无法保存这个词汇。")}, 400)
     return escaped_json({"ok": True, "term": str(term), "created": created})

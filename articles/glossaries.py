@@ -115,3 +115,13 @@ def refused_by_gold_set(before: Iterable[Term], after: Iterable[Term], shown: in
         if len(lost) > shown:
             messages.append(_("%(variant)s：另有 %(count)d 句。") % {"variant": variant, "count": len(lost) - shown})
     return messages
+
+
+def refused_site_term(row) -> list[str]:
+    """:func:`refused_by_gold_set` for saving ``row`` (a site-wide ``GlossaryTerm``, new or changed)."""
+    from .models import GlossaryTerm
+
+    others = GlossaryTerm.objects.filter(article=None).exclude(pk=row.pk) if row.pk else GlossaryTerm.objects.filter(
+        article=None).exclude(hans=row.hans)
+    after = terms_from_forms(forms_of(row)) + _rows_terms(others)
+    return refused_by_gold_set(site_terms(), after)

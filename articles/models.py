@@ -805,7 +805,9 @@ class GlossaryTerm(RegionalForms):
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:
-        return f"{self.hans} ⇄ {self.hant}"
+        regional = "；".join(f"{variant}：{form}" for variant, form in self.forms().items()
+                            if variant not in (HANS, HANT))
+        return f"{self.hans} ⇄ {self.hant}" + (f"（{regional}）" if regional else "")
 
     @classmethod
     def glossary_for(cls, article_id: int | None) -> conversion.Glossary:
