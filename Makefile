@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity review-candidates regional-phrases conversion-check
+.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity review-candidates regional-phrases bench-variants conversion-check
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test: install-test
 # Load benchmark against gunicorn + PostgreSQL + Redis with wrk (not part of the suite; see bench/README.md).
 bench: install
 	$(PY) bench/site_bench.py $(BENCH_ARGS)
+
+# Regional variants (issue 25): a cached zh-tw/zh-hk/zh-cn page next to a cached zh-hans page, and
+# the RSS of a worker with the five variants loaded. See bench/README.md.
+bench-variants: install
+	$(PY) bench/variant_bench.py $(BENCH_ARGS)
 
 # Rendition time per upload and render time of a page with 10 figures (SQLite in a temp folder).
 bench-images: install

@@ -27,6 +27,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers ta
 from taggit.models import Tag as TaggitTag
 
 from . import editing, glossaries, links, revisions, scripts
+from .variants import VARIANTS
 from .conversion import title_key
 from .forms import ArticleAdminForm, MergeCategoriesForm
 from .models import (Article, ArticleAlias, Category, GlossaryTerm, NamedGlossary, NamedGlossaryTerm, Reference, Section,
@@ -241,6 +242,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
             }
         args = [obj.pk] if obj is not None and obj.pk else []
         context["preview_url"] = reverse("admin:articles_article_preview", args=args)
+        context["preview_variants"] = [(v, scripts.LABELS[v], scripts.HTML_LANG[v]) for v in VARIANTS]
         context["glossary_term_url"] = reverse("admin:articles_article_glossary_term", args=args)
         context["suggest_url"] = reverse("admin:articles_article_titles")
         if request.user.has_perm("articles.view_image"):

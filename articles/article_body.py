@@ -1,7 +1,7 @@
 """An article page's content — title, description and ``<article>`` HTML — from the models.
 
 One function renders it for both uses: live for editors (with their notes and the draft banner),
-and once per script for readers, stored by ``serving/renderings.py`` so that a page-cache miss
+and once per variant for readers, stored by ``serving/renderings.py`` so that a page-cache miss
 neither parses Markdown nor converts script. The reader's rendering depends on nothing of the
 request (no user, host or cookie), which is what makes it safe to store and serve to everyone.
 
@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -24,6 +24,7 @@ from . import scripts
 from .collation import sort_by_title
 from .models import Article, Category, Reference, Section, field_name
 from .rendering import render_article
+from .variants import SCRIPT_OF
 
 #: Characters of the lead kept in ``<meta name="description">``.
 DESCRIPTION_LENGTH = 150
@@ -51,19 +52,22 @@ def with_content(articles: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
-def render_page(article: Article, script: str, *, editor: bool = False) -> ArticlePage:
-    """Render ``article`` (fetched through :func:`with_content`) in ``script``.
+def render_page(article: Article, variant: str, *, editor: bool = False, shared: dict | None = None) -> ArticlePage:
+    """Render ``article`` (fetched through :func:`with_content`) in ``variant`` (a script, or a
+    regional variant: its script's text with the region's vocabulary, see ``conversion.to_variant``).
 
     ``editor=True`` adds the editor's notes (red links, missing images, unknown citations), the
     edit link and the draft banner; the reader's page (``False``) is the same for every reader.
+    ``shared``: see :func:`articles.rendering.render_article` (the variants of one article).
     """
-    with translation.override(script):
-        rendered = render_article(article, script, show_editor_notes=editor)
+    script = SCRIPT_OF[variant]
+    with scripts.override_variant(variant):
+        rendered = render_article(article, variant, show_editor_notes=editor, shared=shared)
         body = render_to_string("includes/article_body.html", {
             "article": article,
             "rendered": rendered,
             "can_edit": editor,
-            "script_html_lang": scripts.HTML_LANG[script],
+            "script_html_lang": scripts.HTML_LANG[variant],
             "categories": sort_by_title(article.categories.all(), "name"),
             "tags": sorted(article.tags.all(), key=lambda t: t.name),
         })

@@ -1,4 +1,5 @@
-"""Editors' tools in the article form: live preview of both scripts with conversion review, glossary
+"""Editors' tools in the article form: live preview of the five variants (zh-hans, zh-hant and the
+regional zh-cn, zh-tw, zh-hk) with conversion review, glossary
 terms added from the review, and ``[[`` title suggestions.
 
 Every view here is an admin view of :class:`~articles.admin.ArticleAdmin` (``admin_view`` refuses
@@ -22,12 +23,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import conversion, conversion_review, glossaries, revisions
+from . import conversion, conversion_review, glossaries, revisions, scripts
 from .conversion import HANS, SCRIPTS
 from .models import Article, GlossaryTerm, field_name
 from .rendering import render_article
 from .variants import LABELS as VARIANT_LABELS
-from .variants import REGIONAL
+from .variants import REGIONAL, SCRIPT_OF, VARIANTS
 
 # <, > and & as \u escapes: a JSON answer can never be read as markup, even if sniffed as HTML.
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -116,6 +117,7 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
     sections.sort(key=lambda s: (s.position, s.pk))
     references.sort(key=lambda r: (r.position, r.pk))
     preview = SimpleNamespace(
+        pk=article.pk if article else None,  # its glossary terms apply to the regional variants
         title_zh_hans=values["title"][0], title_zh_hant=values["title"][1],
         lead_zh_hans=values["lead"][0], lead_zh_hant=values["lead"][1],
         sections=SimpleNamespace(all=lambda: sections), references=SimpleNamespace(all=lambda: references),
@@ -144,15 +146,18 @@ def _article_or_none(request: HttpRequest, model_admin, object_id: str | None) -
 
 @require_POST
 def preview_view(request: HttpRequest, model_admin, object_id: str | None = None) -> HttpResponse:
-    """Both scripts rendered as readers will see them, and the review of every guessed character."""
+    """The five variants rendered as readers will see them, and the review of every guessed character."""
     article = _article_or_none(request, model_admin, object_id)
     preview, fields = form_preview(request.POST, article)
     result = {}
-    for script in SCRIPTS:
-        rendered = render_article(preview, script, show_editor_notes=True)
-        result[script] = render_to_string("admin/articles/article/preview.html", {
-            "title": getattr(preview, field_name("title", script)), "rendered": rendered, "script": script,
-        })
+    shared: dict = {}  # one glossary, title and image query for the five
+    for variant in VARIANTS:
+        with scripts.override_variant(variant):  # links in the preview point to the variant's pages
+            rendered = render_article(preview, variant, show_editor_notes=True, shared=shared)
+            result[variant] = render_to_string("admin/articles/article/preview.html", {
+                "title": rendered.display_title or getattr(preview, field_name("title", SCRIPT_OF[variant])),
+                "rendered": rendered, "html_lang": scripts.HTML_LANG[variant],
+            })
     reviewed = [item for item in fields if item.regional or any(p.ambiguous for p in item.pieces)]
     result["review"] = render_to_string("admin/articles/article/review.html", {
         "fields": reviewed, "article": article, "labels": VARIANT_LABELS,

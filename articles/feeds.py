@@ -1,4 +1,5 @@
-"""``/<script>/feed/``: an Atom feed of recently published articles in the reader's script."""
+"""``/<variant>/feed/``: an Atom feed of recently published articles in the reader's variant
+(``/zh-tw/feed/`` reads Taiwan's vocabulary in the summaries)."""
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -7,8 +8,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .models import Article, field_name
-from .scripts import current_script
-from .rendering import RenderContext, render_markdown
+from .scripts import HTML_LANG, current_script, current_variant
+from .rendering import RenderContext, render_markdown, source_in
 from .text import without_control_characters
 
 
@@ -17,6 +18,10 @@ class RecentArticlesFeed(Feed):
 
     def title(self) -> str:
         return _("条约百科：最新条目")
+
+    @property
+    def language(self) -> str:  # Django reads it as an attribute
+        return HTML_LANG[current_variant()]
 
     def subtitle(self) -> str:
         return _("最近发布的条目")
@@ -33,8 +38,9 @@ class RecentArticlesFeed(Feed):
         return without_control_characters(article.title)
 
     def item_description(self, article: Article) -> str:
-        lead = getattr(article, field_name("lead", current_script())) or ""
-        html = render_markdown(lead, RenderContext(script=current_script(), links={}))
+        variant = current_variant()
+        lead = source_in(getattr(article, field_name("lead", current_script())) or "", variant)
+        html = render_markdown(lead, RenderContext(script=current_script(), variant=variant, links={}))
         return without_control_characters(Truncator(strip_tags(html)).chars(300))
 
     def item_pubdate(self, article: Article):

@@ -54,7 +54,7 @@ def glossaries_of(article: Article) -> list[NamedGlossary]:
     """The named glossaries an article uses: its own choices first, then its categories', each by name."""
     from .models import NamedGlossary
 
-    if not article.pk:
+    if not getattr(article, "pk", None):  # a new article, or the editor's preview of one
         return []
     rows = (NamedGlossary.objects.filter(Q(articles=article) | Q(categories__articles=article))
             .distinct().prefetch_related("terms"))
@@ -73,7 +73,8 @@ def terms_for_article(article: Article) -> tuple[Term, ...]:
     """Every term of an article's conversion into a regional variant, in the order they apply."""
     from .models import GlossaryTerm
 
-    own = _rows_terms(GlossaryTerm.objects.filter(article_id=article.pk)) if article.pk else ()
+    pk = getattr(article, "pk", None)
+    own = _rows_terms(GlossaryTerm.objects.filter(article_id=pk)) if pk else ()
     scoped = tuple(term for glossary in glossaries_of(article) for term in _rows_terms(glossary.terms.all()))
     return own + scoped + site_terms()
 

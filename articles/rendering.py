@@ -399,19 +399,28 @@ _md = _build_parser()
 # --- public API ----------------------------------------------------------------------------------
 
 
-def resolve_titles(targets: set[str], script: str) -> dict[str, str]:
-    """URLs of the published articles whose title (either script) is a target — one query."""
+def title_rows(targets: set[str]) -> list[tuple]:
+    """The published articles a set of link targets can name (either script's title, a slug or an
+    alias) — one query, shared by every variant of a page (:func:`resolve_titles`)."""
+    if not targets:
+        return []
+    from .models import Article
+
+    return list(Article.objects.published().named(targets).values_list(
+        "title_zh_hans", "title_zh_hant", "slug_zh_hans", "slug_zh_hant", "aliases__key"
+    ))
+
+
+def resolve_titles(targets: set[str], script: str, rows: list[tuple] | None = None) -> dict[str, str]:
+    """URLs of the published articles whose title (either script) is a target — one query (none
+    if ``rows`` from :func:`title_rows` are given)."""
     if not targets:
         return {}
-    from .models import Article, field_name
-
-    slug_columns = ("slug_zh_hans", "slug_zh_hant")
-    rows = Article.objects.published().named(targets).values_list(
-        "title_zh_hans", "title_zh_hant", *slug_columns, "aliases__key"
-    )
+    from .models import field_name
     from .variants import SCRIPT_OF
 
-    wanted = slug_columns.index(field_name("slug", SCRIPT_OF.get(script, script)))
+    rows = title_rows(targets) if rows is None else rows
+    wanted = ("slug_zh_hans", "slug_zh_hant").index(field_name("slug", SCRIPT_OF.get(script, script)))
     by_title: dict[str, str] = {}
     by_slug: dict[str, str] = {}
     by_alias: dict[str, str] = {}
@@ -485,42 +494,72 @@ class RenderedArticle:
     display_title: str = ""  # from a -{T|…}- rule, shown instead of the title when set
 
 
-def render_article(article, script: str, *, show_editor_notes: bool = False) -> RenderedArticle:
-    """Render an article (with prefetched sections and references) in ``script``.
+def source_in(stored: str, variant: str, terms=(), *, vocabulary: bool = True) -> str:
+    """The Markdown a reader of ``variant`` gets from text stored in the variant's script: as
+    stored for zh-hans / zh-hant (today's pages), with the region's vocabulary for zh-cn / zh-tw /
+    zh-hk (``conversion.to_variant``; ``terms`` are the glossary's, article's first)."""
+    from .variants import REGIONAL
+
+    if variant not in REGIONAL or not stored:
+        return stored
+    return conversion.to_variant(stored, variant, terms, vocabulary=vocabulary)
+
+
+def render_article(article, script: str, *, show_editor_notes: bool = False,
+                   shared: dict | None = None) -> RenderedArticle:
+    """Render an article (with prefetched sections and references) in ``script`` (or a regional
+    variant: the script's text with the region's vocabulary).
 
     Citations are numbered across the lead and then the sections, in that order; references
-    list in citation order, uncited ones after them.
+    list in citation order, uncited ones after them. ``shared`` (a dict the caller keeps across
+    the variants of one article) lets several variants share their queries: the glossary, the
+    linked titles and the images.
     """
     from .glossaries import terms_for_article
+    from .images.figures import fetch_images
     from .models import field_name
     from .variants import REGIONAL, SCRIPT_OF
 
+    shared = {} if shared is None else shared
     variant = script if script in REGIONAL else ""
     script = SCRIPT_OF.get(script, script)
-    # The article's terms, then its named glossaries', then the site's (articles/glossaries.py).
-    terms = terms_for_article(article) if variant else ()
+    # The article's terms, then its named glossaries', then the site's (articles/glossaries.py);
+    # computed once for the variants of one article.
+    terms = ()
+    if variant:
+        if "terms" not in shared:
+            shared["terms"] = terms_for_article(article)
+        terms = shared["terms"]
+    values: dict[tuple[int, str], str] = {}
 
     def value(obj, name: str, *, vocabulary: bool = True) -> str:
-        stored = getattr(obj, field_name(name, script)) or ""
-        if not variant:
-            return stored
-        # A regional variant is its script's stored text plus the region's vocabulary (never in
-        # references: a cited title is quoted as published, script only).
-        return conversion.to_variant(stored, variant, terms, vocabulary=vocabulary)
+        # References: script only (a cited title is quoted as published).
+        key = (id(obj), name)
+        if key not in values:
+            stored = getattr(obj, field_name(name, script)) or ""
+            values[key] = source_in(stored, variant or script, terms, vocabulary=vocabulary)
+        return values[key]
 
     sections = list(article.sections.all())
     references = list(article.references.all())
     texts = [value(article, "lead")] + [value(s, "body") for s in sections] + [value(s, "heading") for s in sections]
     texts += [value(r, "text", vocabulary=False) for r in references]
-    from .images.figures import fetch_images
+    targets = wikilink_targets(texts)
+    target_key = ("titles", frozenset(targets))
+    if target_key not in shared:
+        shared[target_key] = title_rows(targets)
+    names = figure_names(texts)
+    image_key = ("images", tuple(names))
+    if image_key not in shared:
+        shared[image_key] = fetch_images(names)
 
     context = RenderContext(
         script=script,
         variant=variant,
-        links=resolve_titles(wikilink_targets(texts), variant or script),
+        links=resolve_titles(targets, variant or script, shared[target_key]),
         citations=CitationState(known_keys={r.key for r in references}),
         show_editor_notes=show_editor_notes,
-        images=fetch_images(figure_names(texts)),
+        images=shared[image_key],
     )
     lead_html = render_markdown(value(article, "lead"), context)
     rendered_sections = [

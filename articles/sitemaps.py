@@ -1,14 +1,23 @@
-"""``/sitemap.xml``: every published article, category and tag in both scripts, with hreflang
-alternates (Django's sitemaps with ``i18n`` render each item once per language)."""
+"""``/sitemap.xml``: every published article, category and tag in all five variants, with
+hreflang alternates (Django's sitemaps with ``i18n`` render each item once per "language"; here
+the languages are the variants, each located under its own prefix)."""
 from django.contrib.sitemaps import Sitemap
 
 from .models import Article, Category, Tag, published_condition
+from .scripts import override_variant
+from .variants import VARIANTS
 
 
 class ScriptSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    languages = list(VARIANTS)
+
+    def _location(self, item, force_lang_code=None):
+        obj, variant = item
+        with override_variant(force_lang_code or variant):
+            return self._get("location", item)
 
 
 class ArticleSitemap(ScriptSitemap):

@@ -1,4 +1,4 @@
-"""Public reading views, in the script of the URL prefix (``/zh-hans/…`` or ``/zh-hant/…``).
+"""Public reading views, in the variant of the URL prefix (``/zh-hans/…``, ``/zh-hant/…``, ``/zh-tw/…`` …).
 
 Each view fetches what it renders in a fixed number of queries. Article pages for anonymous
 readers are cached whole (see ``serving/``).
@@ -18,8 +18,8 @@ from django.views.decorators.http import require_safe
 from . import article_body, scripts, search
 from .collation import sort_by_title
 from .models import Article, Category, Tag, field_name, published_condition
-from .rendering import RenderContext, render_markdown
-from .scripts import alternates_for, current_script, url_in
+from .rendering import RenderContext, render_markdown, source_in
+from .scripts import alternates_for, current_script, current_variant, url_in
 from .serving import renderings
 
 PAGE_SIZE = 50
@@ -35,9 +35,10 @@ def can_edit(request: HttpRequest) -> bool:
 
 @require_safe
 def choose_script(request: HttpRequest) -> HttpResponse:
-    """``/``: send the reader to their script (cookie, then Accept-Language, then the default)."""
-    script = scripts.script_from_request(request)
-    response = HttpResponseRedirect(url_in(script, "articles:home"))
+    """``/``: send the reader to their variant (cookie, then Accept-Language normalised to the
+    five variants, then the default)."""
+    variant = scripts.variant_from_request(request)
+    response = HttpResponseRedirect(url_in(variant, "articles:home"))
     response["Vary"] = "Cookie, Accept-Language"
     return response
 
@@ -59,8 +60,9 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     answers anonymous readers before this view runs (``serving/middleware.py``); on a miss, a
     reader's page comes from its stored rendering (``serving/renderings.py``) when it is current."""
     script = current_script()
+    variant = current_variant()
     editor = can_edit(request)
-    stored = renderings.lookup(script, slug) if not editor and renderings.enabled() else None
+    stored = renderings.lookup(variant, slug) if not editor and renderings.enabled() else None
     if stored is not None and stored.current:
         return _article_response(request, stored.page, stored.alternates,
                                  reader_page=not request.user.is_authenticated)
@@ -74,9 +76,9 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponsePermanentRedirect(other.get_absolute_url())
         raise Http404("No such article")
 
-    page = article_body.render_page(article, script, editor=editor)
+    page = article_body.render_page(article, variant, editor=editor)
     if stored is not None:
-        renderings.store(stored.article_id, script, stored.generation, page)
+        renderings.store(stored.article_id, variant, stored.generation, page)
     elif not editor and renderings.enabled():
         renderings.ensure_rows(article.pk)  # stored from the next reader's visit on
     reader_page = article.is_published and not request.user.is_authenticated
@@ -128,10 +130,12 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     page = _members_page(request, Article.objects.published().filter(categories=category))
     children = category.children.all() if can_edit(request) else category.children.filter(hidden=False)
-    context = RenderContext(script=script, links={})
+    variant = current_variant()
+    context = RenderContext(script=script, variant=variant, links={})
+    description = source_in(getattr(category, field_name("description", script)) or "", variant)
     return render(request, "articles/category_detail.html", {
         "category": category,
-        "description_html": render_markdown(getattr(category, field_name("description", script)) or "", context),
+        "description_html": render_markdown(description, context),
         "subcategories": sort_by_title(children, "name"),
         "page": page,
         "alternates": alternates_for(category),

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from articles.importing import read_article_file, save_article
 from articles.models import Article
+from articles.scripts import override_variant
 from tests.factories import ArticleFactory, CategoryFactory, EditorFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,13 +21,13 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 def url(script: str, name: str, **kwargs) -> str:
-    """The URL of the named public view in ``script``."""
-    with translation.override(script):
+    """The URL of the named public view in ``script`` (or a variant: zh-cn, zh-tw, zh-hk)."""
+    with override_variant(script):
         return reverse(f"articles:{name}", kwargs=kwargs)
 
 
 def article_url(article: Article, script: str) -> str:
-    with translation.override(script):
+    with override_variant(script):
         return article.get_absolute_url()
 
 

@@ -77,12 +77,27 @@ def test_preview_renders_both_scripts_with_the_public_renderer_and_reviews(edito
     assert result["unreviewed"] >= 2
 
 
+def test_preview_renders_the_five_variants(editor_client):
+    data = add_form(editor_client)
+    data.update({"title_zh_hans": "新条目", "lead_zh_hans": "这套软件在网络上传播。[^a]"})
+    with_inline_rows(data, "references", [{"key": "a", "text_zh_hans": "《网络年鉴》", "position": "0"}])
+    result = editor_client.post(PREVIEW, data).json()
+    assert "这套软件在网络上传播。" in result["zh-hans"] and "这套软件在网络上传播。" in result["zh-cn"]
+    assert "這套軟件在網絡上傳播。" in result["zh-hant"] and "這套軟件在網絡上傳播。" in result["zh-hk"]
+    assert "這套軟體在網路上傳播。" in result["zh-tw"]
+    assert "《網絡年鑑》" in result["zh-tw"]  # a reference: script only
+    assert 'lang="zh-Hant-TW"' in result["zh-tw"] and 'lang="zh-Hant-HK"' in result["zh-hk"]
+    page = editor_client.get(reverse("admin:articles_article_add")).content.decode()
+    for label in ("简体", "繁體", "大陆简体", "台灣正體", "香港繁體"):
+        assert f"<h3>{label}</h3>" in page
+
+
 def test_preview_escapes_hostile_text(editor_client):
     data = add_form(editor_client)
     hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3)) 干"><b>'
     data.update({"title_zh_hans": hostile, "lead_zh_hans": hostile})
     result = editor_client.post(PREVIEW, data).json()
-    for html in (result["zh-hans"], result["zh-hant"], result["review"]):
+    for html in (result["zh-hans"], result["zh-hant"], result["zh-cn"], result["zh-tw"], result["zh-hk"], result["review"]):
         assert "<script" not in html and "<img" not in html and "<b>" not in html
         assert 'href="javascript' not in html
     assert "&lt;script&gt;" in result["zh-hans"]

@@ -13,9 +13,10 @@ class TestScriptChoice:
     @pytest.mark.parametrize(
         ("header", "script"),
         [
-            ("zh-TW,zh;q=0.9", "zh-hant"), ("zh-HK", "zh-hant"), ("zh-MO,en;q=0.5", "zh-hant"),
-            ("zh-Hant-TW", "zh-hant"), ("zh-CN,zh;q=0.9", "zh-hans"), ("zh-SG", "zh-hans"),
-            ("en-US,zh-TW;q=0.8", "zh-hant"), ("en-US,en;q=0.9", "zh-hans"),
+            # Normalised to the five variants (issue 25): regions get their regional variant.
+            ("zh-TW,zh;q=0.9", "zh-tw"), ("zh-HK", "zh-hk"), ("zh-MO,en;q=0.5", "zh-hk"),
+            ("zh-Hant-TW", "zh-tw"), ("zh-CN,zh;q=0.9", "zh-cn"), ("zh-SG", "zh-cn"),
+            ("en-US,zh-TW;q=0.8", "zh-tw"), ("en-US,en;q=0.9", "zh-hans"), ("zh-Hant", "zh-hant"),
         ],
     )
     def test_root_follows_accept_language(self, client, header, script):

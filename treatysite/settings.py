@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "articles.serving.middleware.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "articles.scripts.RememberScriptMiddleware",
+    "articles.scripts.VariantMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -158,7 +158,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Two scripts of one language. zh-hans is the default; modeltranslation stores
-# every translated field as <field>_zh_hans and <field>_zh_hant.
+# every translated field as <field>_zh_hans and <field>_zh_hant. The regional variants (zh-cn,
+# zh-tw, zh-hk: articles/variants.py) are not Django languages: a /zh-tw/ page activates its
+# script (zh-hant, through Django's LANG_INFO fall-backs), so zh-TW/zh-HK read the zh_Hant
+# catalogue and zh-CN the zh_Hans one; articles.scripts keeps the variant beside it.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [
     ("zh-hans", _("简体中文")),

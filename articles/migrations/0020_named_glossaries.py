@@ -24,7 +24,7 @@ def revoke_editors(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0014_stored_renderings'),
+        ('articles', '0019_variant_renderings'),  # h25a's, merged into this branch (re-chain as needed)
     ]
 
     operations = [

@@ -3,7 +3,8 @@
 Only article pages are cached (``middleware.py``); every other page is rendered per request.
 An edit shows up on:
 
-* the article itself, in both scripts, under its current and former slugs;
+* the article itself, in every variant (zh-hans, zh-hant, zh-cn, zh-tw, zh-hk: one cached page
+  and one proxy purge per variant URL), under its current and former slugs;
 * the articles that link to any of its titles or aliases, old and new (a red link turns blue, a renamed
   title turns a blue link red) — one query on :class:`ArticleLink`;
 * for a category, tag or image: the articles it is on; for a glossary term: its article, or every
@@ -27,9 +28,9 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.urls import reverse
-from django.utils import translation
-
 from ..conversion import SCRIPTS
+from ..scripts import override_variant
+from ..variants import SCRIPT_OF, VARIANTS
 from ..images.models import Image
 from ..models import (Article, ArticleAlias, ArticleSlugRedirect, Category, GlossaryTerm, NamedGlossary,
                       NamedGlossaryTerm, Reference, Section, Tag, TaggedArticle, field_name)
@@ -37,7 +38,7 @@ from . import pages, renderings
 
 
 def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -> set[str]:
-    """The page paths of these articles in both scripts, current and former slugs included."""
+    """The page paths of these articles in every variant, current and former slugs included."""
     ids = set(article_ids)
     if not ids:
         return set()
@@ -50,9 +51,9 @@ def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -
         for script in SCRIPTS:
             slugs[script].add(slug)
     paths = set()
-    for script in SCRIPTS:
-        with translation.override(script):
-            paths.update(unquote(reverse("articles:article", kwargs={"slug": s})) for s in slugs[script] if s)
+    for variant in VARIANTS:
+        with override_variant(variant):
+            paths.update(unquote(reverse("articles:article", kwargs={"slug": s})) for s in slugs[SCRIPT_OF[variant]] if s)
     return paths
 
 

@@ -22,10 +22,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_http_date_safe
 
 from .. import scripts
-from ..conversion import SCRIPTS
+from ..variants import VARIANTS
 from . import pages
 
-_PREFIXES = tuple(f"/{script}/articles/" for script in SCRIPTS)
+# One cached page per variant URL (/zh-tw/articles/x/ and /zh-hk/articles/x/ are two keys): the
+# path names the variant, so no page is ever answered in another variant from this cache.
+_PREFIXES = tuple(f"/{variant}/articles/" for variant in VARIANTS)
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -79,8 +81,8 @@ class CachedPageMiddleware:
             response = page.response()
         response["ETag"], response["Last-Modified"] = page.etag, page.last_modified
         response["X-Cache"] = "hit"
-        # What RememberScriptMiddleware does on a miss: the next visit to / opens this script.
-        script = request.path.split("/", 2)[1]
-        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != script:
-            scripts.remember(response, script)
+        # What VariantMiddleware does on a miss: the next visit to / opens this variant.
+        variant = request.path.split("/", 2)[1]
+        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != variant:
+            scripts.remember(response, variant)
         return response

@@ -1,4 +1,7 @@
-"""Stored renderings: an article's reader page body, rendered once per script and kept in the database.
+"""Stored renderings: an article's reader page body, rendered once per variant and kept in the database.
+
+The ``script`` column names the variant (zh-hans, zh-hant, zh-cn, zh-tw, zh-hk): its name is
+kept from when there were two.
 
 A page-cache miss used to parse Markdown, convert script and render the article template from six
 queries (about 18 ms of a 23 ms miss in process, ``bench/README.md``). With a stored rendering a
@@ -18,13 +21,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..conversion import SCRIPTS
+from ..variants import VARIANTS
 from ..models import Article
 
 
 class ArticleRendering(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="renderings")
-    script = models.CharField(max_length=7, choices=[(s, s) for s in SCRIPTS])
+    script = models.CharField(max_length=7, choices=[(v, v) for v in VARIANTS])
     generation = models.PositiveBigIntegerField(default=1)
     rendered_generation = models.PositiveBigIntegerField(null=True, blank=True)
     renderer = models.CharField(max_length=32, blank=True)
@@ -40,7 +43,7 @@ class ArticleRendering(models.Model):
         ordering = ["article_id", "script"]
         constraints = [
             models.UniqueConstraint(fields=["article", "script"], name="rendering_one_per_script"),
-            models.CheckConstraint(condition=models.Q(script__in=SCRIPTS), name="rendering_known_script"),
+            models.CheckConstraint(condition=models.Q(script__in=VARIANTS), name="rendering_known_variant"),
         ]
 
     def __str__(self) -> str:
