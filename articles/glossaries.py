@@ -54,11 +54,12 @@ def glossaries_of(article: Article) -> list[NamedGlossary]:
     """The named glossaries an article uses: its own choices first, then its categories', each by name."""
     from .models import NamedGlossary
 
-    if not getattr(article, "pk", None):  # a new article, or the editor's preview of one
+    pk = getattr(article, "pk", None)  # the editor's preview is a namespace with the article's pk
+    if not pk:
         return []
-    rows = (NamedGlossary.objects.filter(Q(articles=article) | Q(categories__articles=article))
+    rows = (NamedGlossary.objects.filter(Q(articles=pk) | Q(categories__articles=pk))
             .distinct().prefetch_related("terms"))
-    direct = set(NamedGlossary.objects.filter(articles=article).values_list("pk", flat=True))
+    direct = set(NamedGlossary.objects.filter(articles=pk).values_list("pk", flat=True))
     return sorted(rows, key=lambda g: (g.pk not in direct, g.name))
 
 

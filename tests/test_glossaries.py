@@ -188,3 +188,12 @@ class TestAdmin:
     def test_a_term_with_one_form_is_refused(self, editor_client) -> None:
         response = self.add_glossary(editor_client, [{"hans": "公交车", "hant": "", "zh_tw": "", "zh_hk": "", "zh_cn": ""}])
         assert response.status_code == 200 and not NamedGlossary.objects.exists()
+
+
+def test_the_editors_preview_of_an_article_uses_its_glossaries(editor_client) -> None:
+    article = ArticleFactory(lead_zh_hans="原文")
+    transport().articles.add(article)
+    response = editor_client.post(reverse("admin:articles_article_preview", args=[article.pk]),
+                                  {"title_zh_hans": article.title_zh_hans, "lead_zh_hans": "乘坐公交车。"})
+    panes = response.json()
+    assert "巴士" in panes["zh-hk"] and "公車" in panes["zh-tw"] and "公交车" in panes["zh-cn"]
