@@ -102,52 +102,65 @@ def test_a_glossary_used_by_an_article_converts_its_script_on_save_too() -> None
 
 
 class TestAnEditReRendersAndPurgesExactlyItsPages:
-    def test_only_the_using_articles_are_purged(self, client, committed, django_assert_num_queries) -> None:
+    """Exactly: the regional pages of the articles using the glossary. Their zh-hans / zh-hant pages
+    show the stored script text, which a glossary changes only when the article is next saved."""
+
+    def test_only_the_using_articles_regional_pages_are_purged(self, client, committed,
+                                                               django_assert_num_queries) -> None:
         railways = CategoryFactory(name_zh_hans="铁路")
-        by_category = ArticleFactory(lead_zh_hans="乘公交车。")
+        by_category = ArticleFactory(lead_zh_hans="乘公交车到车站。")
         by_category.categories.add(railways)
-        direct = ArticleFactory(lead_zh_hans="乘公交车。")
-        outsider = ArticleFactory(lead_zh_hans="乘公交车。")
+        direct = ArticleFactory(lead_zh_hans="乘公交车到车站。")
+        outsider = ArticleFactory(lead_zh_hans="乘公交车到车站。")
         with committed():
             glossary = transport()
             glossary.categories.add(railways)
             glossary.articles.add(direct)
         for article in (by_category, direct, outsider):
-            client.get(article_url(article, "zh-hant"))
+            for variant in ("zh-hk", "zh-hant"):
+                client.get(article_url(article, variant))
         with committed():
             NamedGlossaryTerm.objects.create(glossary=glossary, hans="车站", hant="車站", zh_hk="車站月台")
         with django_assert_num_queries(0):
-            client.get(article_url(outsider, "zh-hant"))  # still cached
+            client.get(article_url(outsider, "zh-hk"))  # still cached
+            client.get(article_url(direct, "zh-hant"))
         for article in (by_category, direct):
-            with django_assert_num_queries(1) as served:  # purged; served from its stored rendering
-                client.get(article_url(article, "zh-hant"))
-            assert len(served) == 1
+            with django_assert_num_queries(1):  # purged; served from its re-rendered stored page
+                page = client.get(article_url(article, "zh-hk")).content.decode()
+            assert "車站月台" in page and "巴士" in page
 
-    def test_every_stored_rendering_of_the_using_articles_is_rendered_again(self, committed) -> None:
+    def test_every_regional_rendering_of_the_using_articles_is_rendered_again(self, committed) -> None:
         users = [ArticleFactory(lead_zh_hans=f"乘公交车{n}。") for n in range(12)]  # more than the eager limit
         outsider = ArticleFactory(lead_zh_hans="乘公交车。")
         with committed():
             glossary = transport()
             glossary.articles.add(*users)
-        before = dict(ArticleRendering.objects.filter(article=outsider).values_list("script", "generation"))
+
+        before = {(r.article_id, r.script): r.generation
+                  for r in ArticleRendering.objects.filter(article__in=users + [outsider])}
         with committed():
             term = glossary.terms.get()
             term.zh_hk = "巴士車"
             term.save()
-        rows = ArticleRendering.objects.filter(article__in=users)
-        assert rows.exists() and all(r.rendered_generation == r.generation for r in rows)
-        assert dict(ArticleRendering.objects.filter(article=outsider).values_list("script", "generation")) == before
+        after = {(r.article_id, r.script): r for r in ArticleRendering.objects.filter(article__in=users + [outsider])}
+        for (article_id, script), row in after.items():
+            regional = script in ("zh-cn", "zh-tw", "zh-hk") and article_id != outsider.pk
+            assert (row.generation > before[(article_id, script)]) == regional, (article_id, script)
+            if regional:
+                assert row.rendered_generation == row.generation
+            if regional and script == "zh-hk":
+                assert "巴士車" in row.body
 
     def test_deleting_a_glossary_purges_its_articles(self, client, committed, django_assert_num_queries) -> None:
         article = ArticleFactory(lead_zh_hans="乘公交车。")
         with committed():
             glossary = transport()
             glossary.articles.add(article)
-        client.get(article_url(article, "zh-hant"))
+        assert "巴士" in client.get(article_url(article, "zh-hk")).content.decode()
         with committed():
             glossary.delete()
-        with django_assert_num_queries(1):
-            client.get(article_url(article, "zh-hant"))
+        page = client.get(article_url(article, "zh-hk")).content.decode()
+        assert "巴士" not in page and "公交車" in page
 
 
 class TestAdmin:

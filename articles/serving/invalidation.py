@@ -30,15 +30,17 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.urls import reverse
 from ..conversion import SCRIPTS
 from ..scripts import override_variant
-from ..variants import SCRIPT_OF, VARIANTS
+from ..variants import REGIONAL, SCRIPT_OF, VARIANTS
 from ..images.models import Image
 from ..models import (Article, ArticleAlias, ArticleSlugRedirect, Category, GlossaryTerm, NamedGlossary,
                       NamedGlossaryTerm, Reference, Section, Tag, TaggedArticle, field_name)
 from . import pages, renderings
 
 
-def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -> set[str]:
-    """The page paths of these articles in every variant, current and former slugs included."""
+def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = (),
+                  variants: Iterable[str] = VARIANTS) -> set[str]:
+    """The page paths of these articles in every variant (or in ``variants``), current and former
+    slugs included."""
     ids = set(article_ids)
     if not ids:
         return set()
@@ -51,19 +53,20 @@ def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -
         for script in SCRIPTS:
             slugs[script].add(slug)
     paths = set()
-    for variant in VARIANTS:
+    for variant in variants:
         with override_variant(variant):
             paths.update(unquote(reverse("articles:article", kwargs={"slug": s})) for s in slugs[SCRIPT_OF[variant]] if s)
     return paths
 
 
-def after_commit(article_ids: Iterable[int], extra_slugs: Iterable[str] = (), *, edited: Iterable[int] = ()) -> None:
-    """Invalidate these articles' pages once the current transaction commits; their stored
-    renderings are out of date from the commit on (same transaction), and the ``edited`` ones
-    among them are re-rendered right after it."""
+def after_commit(article_ids: Iterable[int], extra_slugs: Iterable[str] = (), *, edited: Iterable[int] = (),
+                 variants: Iterable[str] = VARIANTS) -> None:
+    """Invalidate these articles' pages (in every variant, or in ``variants``) once the current
+    transaction commits; their stored renderings are out of date from the commit on (same
+    transaction), and the ``edited`` ones among them are re-rendered right after it."""
     ids = set(article_ids)
-    renderings.bump(ids)
-    paths = article_paths(ids, extra_slugs)
+    renderings.bump(ids, variants)
+    paths = article_paths(ids, extra_slugs, variants)
     if paths:
         transaction.on_commit(lambda: pages.invalidate(paths))
     renderings.refresh_after_commit(set(edited) & ids)
@@ -177,16 +180,16 @@ def _categories_of_article_changed(sender, instance, action: str, reverse: bool,
 logger = logging.getLogger("articles.serving")
 
 
-def rerender(article_ids: Iterable[int]) -> int:
-    """Re-render the stored renderings of all these articles (``renderings.refresh`` in chunks of
-    its eager limit, oldest id first). Returns how many pages were stored."""
+def rerender(article_ids: Iterable[int], variants: Iterable[str] = REGIONAL) -> int:
+    """Re-render the stored renderings of all these articles in ``variants`` (``renderings.refresh``
+    in chunks of its eager limit, oldest id first). Returns how many pages were stored."""
     ids = sorted(set(article_ids))
     stored = 0
     for start in range(0, len(ids), renderings.EAGER_LIMIT):
         # One commit per chunk rather than per page (SQLite: 32 → 3 ms a page on the benchmark);
         # each store is still compare-and-set on the generation.
         with transaction.atomic():
-            stored += renderings.refresh(ids[start:start + renderings.EAGER_LIMIT])
+            stored += renderings.refresh(ids[start:start + renderings.EAGER_LIMIT], variants)
     return stored
 
 
@@ -217,9 +220,11 @@ def rerender_after_commit(article_ids: Iterable[int]) -> None:
 
 
 def glossary_changed(article_ids: Iterable[int]) -> None:
-    """A named glossary's edit: purge and re-render exactly the articles using it."""
+    """A named glossary's edit: purge and re-render exactly the pages using it, the regional
+    variants of its articles (zh-hans / zh-hant pages show the stored script text, which a
+    glossary changes only when the article is next saved)."""
     ids = set(article_ids)
-    after_commit(ids)
+    after_commit(ids, variants=REGIONAL)
     rerender_after_commit(ids)
 
 
