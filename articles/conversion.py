@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import opencc
 
@@ -260,24 +260,6 @@ def _term_pattern(terms: tuple[Term, ...], variant: str) -> tuple[re.Pattern[str
     return re.compile("|".join(map(re.escape, sorted(target, key=len, reverse=True)))), target
 
 
-def _variant_words(text: str, variant: str, vocabulary: bool) -> str:
-    """Script conversion of a span with no term and no protected span, plus regional vocabulary
-    outside titles of works."""
-    from . import regional
-
-    converter = _VariantScript(variant)
-    if not vocabulary or not regional.table(variant):
-        return converter.convert(text)
-    out: list[str] = []
-    pos = 0
-    for match in _TITLE_OF_WORK.finditer(text):
-        out.append(_with_vocabulary(text[pos : match.start()], variant, converter))
-        out.append(converter.convert(match.group(0)))
-        pos = match.end()
-    out.append(_with_vocabulary(text[pos:], variant, converter))
-    return "".join(out)
-
-
 class _VariantScript:
     """The script step of a variant. zh-hk first takes Taiwan character forms back to OpenCC's
     standard ones (``tw2t``: 裡 → 裏) so that text typed in 繁體 gets Hong Kong forms as text
@@ -292,57 +274,105 @@ class _VariantScript:
         return text
 
 
-def _with_vocabulary(text: str, variant: str, converter: _VariantScript) -> str:
+# Kinds of span of :func:`_variant_spans`.
+_KEEP, _TERM, _SCRIPT, _VOCABULARY = "keep", "term", "script", "vocabulary"
+
+
+def _variant_spans(text: str, variant: str, terms: tuple[Term, ...], vocabulary: bool) -> Iterator[tuple[str, int, str]]:
+    """``text`` cut into (kind, start, piece): protected spans kept as written, glossary terms
+    (``piece`` is then the term's reading), titles of works (script only) and the rest (script
+    plus, if ``vocabulary``, the region's phrases). The one place that decides what gets what:
+    :func:`to_variant` and :func:`vocabulary_substitutions` both read it."""
     from . import regional
 
-    if not text:
-        return text
-    script_form = converter.convert(text)
-    simplified = script_form if variant == "zh-cn" else _converter(HANS).convert(script_form)
-    return regional.apply(script_form, simplified, variant)
-
-
-def _variant_plain(text: str, variant: str, terms: tuple[Term, ...], vocabulary: bool) -> str:
     pattern, target = _term_pattern(terms, variant) if terms else (None, {})
-    if pattern is None:
-        return _variant_words(text, variant, vocabulary)
-    out: list[str] = []
+    words = _VOCABULARY if vocabulary and regional.table(variant) else _SCRIPT
+
+    def plain(piece: str, offset: int) -> Iterator[tuple[str, int, str]]:
+        if words == _SCRIPT:
+            yield _SCRIPT, offset, piece
+            return
+        pos = 0
+        for match in _TITLE_OF_WORK.finditer(piece):
+            yield _VOCABULARY, offset + pos, piece[pos : match.start()]
+            yield _SCRIPT, offset + match.start(), match.group(0)
+            pos = match.end()
+        yield _VOCABULARY, offset + pos, piece[pos:]
+
+    def unprotected(piece: str, offset: int) -> Iterator[tuple[str, int, str]]:
+        pos = 0
+        if pattern is not None:
+            for match in pattern.finditer(piece):
+                yield from plain(piece[pos : match.start()], offset + pos)
+                yield _TERM, offset + match.start(), target[match.group(0)]
+                pos = match.end()
+        yield from plain(piece[pos:], offset + pos)
+
     pos = 0
-    for match in pattern.finditer(text):
-        if match.start() > pos:
-            out.append(_variant_words(text[pos : match.start()], variant, vocabulary))
-        out.append(target[match.group(0)])
+    for match in _PROTECTED.finditer(text):
+        yield from unprotected(text[pos : match.start()], pos)
+        yield _KEEP, match.start(), match.group(0)
         pos = match.end()
-    if pos < len(text):
-        out.append(_variant_words(text[pos:], variant, vocabulary))
-    return "".join(out)
+    yield from unprotected(text[pos:], pos)
+
+
+def _script_and_simplified(piece: str, variant: str, converter: _VariantScript) -> tuple[str, str]:
+    script_form = converter.convert(piece)
+    return script_form, script_form if variant == "zh-cn" else _converter(HANS).convert(script_form)
+
+
+def _checked(variant: str) -> None:
+    from .variants import VARIANTS
+
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}; expected one of {VARIANTS}")
 
 
 def to_variant(text: str, variant: str, terms: Iterable[Term] = (), *, vocabulary: bool = True) -> str:
     """``text`` (stored, in either script or mixed) as read in ``variant``.
 
     * zh-hans / zh-hant: script only (``tw2s`` / ``s2tw``), as :func:`convert`;
-    * zh-cn / zh-tw / zh-hk: script (``tw2s`` / ``s2tw`` / ``s2hk``) then the regional phrases of
-      OpenCC's ``tw2sp``+``hk2sp`` / ``s2twp`` / ``s2hkp`` dictionaries, only on word boundaries
-      (:mod:`articles.regional`);
+    * zh-cn / zh-tw / zh-hk: script (``tw2s`` / ``s2tw`` / ``tw2t``+``s2hk``) then the regional
+      phrases of OpenCC's ``tw2sp``+``hk2sp`` / ``s2twp`` / ``s2hkp`` dictionaries, only on word
+      boundaries (:mod:`articles.regional`);
     * glossary ``terms`` (:data:`Term`) first, before any generic conversion;
     * protected spans (``-{…}-``, code, URLs, link destinations, citation keys) untouched; titles
       of works 《…》 script only; ``vocabulary=False`` makes the whole text script only (references).
     """
-    from .variants import VARIANTS
+    from . import regional
 
-    if variant not in VARIANTS:
-        raise ValueError(f"unknown variant {variant!r}; expected one of {VARIANTS}")
+    _checked(variant)
     if not text:
         return text
-    terms = tuple(terms)
+    converter = _VariantScript(variant)
     out: list[str] = []
-    pos = 0
-    for match in _PROTECTED.finditer(text):
-        if match.start() > pos:
-            out.append(_variant_plain(text[pos : match.start()], variant, terms, vocabulary))
-        out.append(match.group(0))
-        pos = match.end()
-    if pos < len(text):
-        out.append(_variant_plain(text[pos:], variant, terms, vocabulary))
+    for kind, _, piece in _variant_spans(text, variant, tuple(terms), vocabulary):
+        if not piece:
+            continue
+        if kind in (_KEEP, _TERM):
+            out.append(piece)
+        elif kind == _SCRIPT:
+            out.append(converter.convert(piece))
+        else:
+            out.append(regional.apply(*_script_and_simplified(piece, variant, converter), variant))
     return "".join(out)
+
+
+def vocabulary_substitutions(text: str, variant: str, terms: Iterable[Term] = ()) -> list[tuple[int, int, str, str]]:
+    """The regional phrases ``variant`` puts in ``text`` (what :func:`to_variant` replaces beyond
+    script conversion): ``(start, end, as written, replacement)``, offsets in ``text``. For the
+    conversion review: every substitution an article receives, to keep as written or pin."""
+    from . import regional
+
+    _checked(variant)
+    converter = _VariantScript(variant)
+    found = []
+    for kind, start, piece in _variant_spans(text or "", variant, tuple(terms), True):
+        if kind != _VOCABULARY or not piece:
+            continue
+        script_form, simplified = _script_and_simplified(piece, variant, converter)
+        if len(script_form) != len(piece) or len(simplified) != len(piece):
+            continue  # a one-to-many conversion: regional.apply leaves this piece as script only
+        for sub in regional.substitutions(simplified, variant):
+            found.append((start + sub.start, start + sub.end, piece[sub.start : sub.end], sub.replacement))
+    return found

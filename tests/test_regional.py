@@ -134,3 +134,17 @@ def test_tables_are_the_installed_wheels_dictionaries(tmp_path: Path):
             wanted = opencc.OpenCC(config).convert(values[0])
             if simplified != wanted and key != values[0]:
                 assert simplified in regional.table(variant), (variant, key)
+
+
+def test_vocabulary_substitutions_list_what_a_text_receives_in_its_own_offsets():
+    from articles.conversion import vocabulary_substitutions
+
+    text = "这套软件在网络上，见《网络年鉴》与 -{软件}-。"
+    found = vocabulary_substitutions(text, "zh-tw")
+    assert [(text[s:e], written, wanted) for s, e, written, wanted in found] == [
+        ("软件", "软件", "軟體"), ("网络", "网络", "網路"),
+    ]  # not inside the title of a work nor the -{…}- span
+    typed_in_taiwan = "這套軟體很好用。"
+    assert [(w, r) for _, _, w, r in vocabulary_substitutions(typed_in_taiwan, "zh-cn")] == [("軟體", "软件")]
+    assert vocabulary_substitutions("这套软件", "zh-hant") == []
+    assert vocabulary_substitutions("这套软件", "zh-tw", [("zh-tw", "软件", "軟件")]) == []  # a term wins

@@ -185,3 +185,15 @@ def test_one_stored_rendering_per_variant_invalidated_by_an_edit(client, softwar
 def test_invalidation_and_purges_cover_every_variant_url(software):
     paths = invalidation.article_paths([software.pk])
     assert {unquote(article_url(software, v)) for v in VARIANTS} <= paths
+
+
+def test_category_and_listing_pages_in_a_regional_variant(client):
+    from tests.factories import CategoryFactory
+
+    category = CategoryFactory(name_zh_hans="网络条约", description_zh_hans="关于网络的条约。")
+    page = client.get(url("zh-tw", "category", slug=category.slug_zh_hant)).content.decode()
+    assert "關於網路的條約。" in page and '<html lang="zh-Hant-TW">' in page
+    assert "關於網絡的條約。" in client.get(url("zh-hk", "category", slug=category.slug_zh_hant)).content.decode()
+    for variant in ("zh-cn", "zh-tw", "zh-hk"):
+        assert client.get(f"/{variant}/").status_code == 200
+    assert client.get("/zh-xx/").status_code == 404
