@@ -196,44 +196,24 @@ class RegionalSubstitution:
         return LABELS[self.variant]
 
 
-def _spans_of(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
-    spans = []
-    for word in {w for w in words if w}:
-        start = text.find(word)
-        while start != -1:
-            spans.append((start, start + len(word)))
-            start = text.find(word, start + 1)
-    return spans
-
-
 def regional_substitutions(text: str, terms: Iterable[tuple[str, str, str]] = ()) -> list[RegionalSubstitution]:
-    """The regional-vocabulary substitutions a text receives in zh-cn, zh-tw and zh-hk, as
-    ``conversion.to_variant`` makes them (:mod:`articles.regional`'s word-boundary phrases): not
-    inside protected spans (``-{…}-``, code, URLs), titles of works, or glossary terms (``terms``,
-    which apply first). Ordered by position, then variant."""
-    from . import regional
-    from .conversion import _TITLE_OF_WORK, to_variant
+    """The regional-vocabulary substitutions a text receives in zh-cn, zh-tw and zh-hk, exactly as
+    ``conversion.to_variant`` makes them (``conversion.vocabulary_substitutions``: never inside
+    ``-{…}-``, code, URLs, titles of works or glossary ``terms``, which apply first), leaving out
+    those that read as the script conversion alone. Ordered by position, then variant."""
+    from .conversion import to_variant, vocabulary_substitutions
     from .variants import REGIONAL
 
     if not text:
         return []
-    simplified = conversion.fold_to_simplified(text)
-    if len(simplified) != len(text):  # cannot align the words (a one-to-many character): list none
-        return []
-    term_words = {form for _variant, written, wanted in terms for form in (written, wanted)}
-    term_words |= {conversion.fold_to_simplified(w) for w in term_words}
-    excluded = conversion.protected_spans(text) + [m.span() for m in _TITLE_OF_WORK.finditer(text)]
-    excluded += _spans_of(simplified, term_words)
+    terms = tuple(terms)
     found = []
     for variant in REGIONAL:
-        for sub in regional.substitutions(simplified, variant):
-            if any(start < sub.end and sub.start < end for start, end in excluded):
-                continue
-            word = text[sub.start:sub.end]
+        for start, _end, word, replacement in vocabulary_substitutions(text, variant, terms):
             script_form = to_variant(word, variant, vocabulary=False)
-            if sub.replacement == script_form:
+            if replacement == script_form:
                 continue
-            offset = len(text[:sub.start].encode("utf-16-le")) // 2
-            found.append(RegionalSubstitution(variant, word, offset, script_form, sub.replacement,
+            offset = len(text[:start].encode("utf-16-le")) // 2
+            found.append(RegionalSubstitution(variant, word, offset, script_form, replacement,
                                               conversion.to_simplified(word), conversion.to_traditional(word)))
     return sorted(found, key=lambda s: (s.offset, REGIONAL.index(s.variant)))
