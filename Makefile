@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity review-candidates regional-phrases bench-variants
+.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity review-candidates regional-phrases bench-variants conversion-check
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -98,3 +98,10 @@ fidelity: export DEBUG ?= 1
 fidelity: install
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py fidelity $(FIDELITY_DIR) --json fidelity.json
+
+# Agreement per variant (zh-cn / zh-tw / zh-hk) of the converter with the gold set
+# articles/data/variants_gold.tsv; fails below the committed baseline. ARGS: --converter opencc,
+# --show N, --site-glossary, --write-baseline (see articles/management/commands/conversion_check.py).
+conversion-check: export DEBUG ?= 1
+conversion-check: install
+	$(PY) manage.py conversion_check $(ARGS)

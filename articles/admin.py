@@ -31,12 +31,13 @@ from reversion.models import Version
 from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers taggit.Tag)
 from taggit.models import Tag as TaggitTag
 
-from . import editing, links, revisions, scripts
+from . import editing, glossaries, links, revisions, scripts
 from .variants import VARIANTS
 from .conversion import title_key
 from .either_script import EitherScriptMixin
 from .forms import AdminLoginForm, ArticleAdminForm, MergeCategoriesForm
-from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
+from .models import (Article, ArticleAlias, Category, GlossaryTerm, NamedGlossary, NamedGlossaryTerm, Reference, Section,
+                     Tag)
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -107,7 +108,7 @@ class ReferenceInline(EitherScriptMixin, TranslationTabularInline):
 class GlossaryTermInline(admin.TabularInline):
     model = GlossaryTerm
     extra = 0
-    fields = ("hans", "hant", "note")
+    fields = ("hans", "hant", "zh_cn", "zh_tw", "zh_hk", "note")
     verbose_name_plural = _("本条目的转换词汇")
 
 
@@ -503,12 +504,83 @@ class CategoryAdmin(EitherScriptMixin, TabbedTranslationAdmin):
         return TemplateResponse(request, "admin/articles/category/merge.html", context)
 
 
+TERM_FORM_FIELDS = ("hans", "hant", "zh_cn", "zh_tw", "zh_hk", "note")
+
+
+class SiteGlossaryTermForm(forms.ModelForm):
+    """A site-wide term is refused when it makes gold-set sentences read wrong (issue 25's gate);
+    an article's own terms are that article's business and are not checked."""
+
+    class Meta:
+        model = GlossaryTerm
+        fields = ("article", *TERM_FORM_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or cleaned.get("article"):
+            return cleaned
+        row = GlossaryTerm(pk=self.instance.pk, **{name: cleaned.get(name) or "" for name in TERM_FORM_FIELDS})
+        refused = glossaries.refused_site_term(row)
+        if refused:
+            raise forms.ValidationError([_("这个词条会让转换金标准中的句子出错：")] + refused, code="gold_set")
+        return cleaned
+
+
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(admin.ModelAdmin):
-    list_display = ("hans", "hant", "article", "note")
+    form = SiteGlossaryTermForm
+    list_display = ("hans", "hant", "zh_cn", "zh_tw", "zh_hk", "article", "note")
     list_filter = (("article", admin.EmptyFieldListFilter),)
-    search_fields = ("hans", "hant", "note")
+    search_fields = ("hans", "hant", "zh_cn", "zh_tw", "zh_hk", "note")
     autocomplete_fields = ("article",)
+    fields = ("article", *TERM_FORM_FIELDS)
+
+
+class NamedGlossaryTermFormSet(BaseInlineFormSet):
+    """The glossary's terms after this save are checked against the gold set with the site-wide
+    terms, as an article using the glossary would be converted (issue 25's gate)."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        rows = [NamedGlossaryTerm(**{name: form.cleaned_data.get(name) or "" for name in TERM_FORM_FIELDS})
+                for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        site = glossaries.site_terms()
+        stored = self.instance.terms.all() if self.instance.pk else ()
+        before = tuple(t for row in stored for t in glossaries.terms_from_forms(row.forms())) + site
+        after = tuple(t for row in rows for t in glossaries.terms_from_forms(row.forms())) + site
+        refused = glossaries.refused_by_gold_set(before, after)
+        if refused:
+            raise forms.ValidationError([_("这些词条会让转换金标准中的句子出错：")] + refused, code="gold_set")
+
+
+class NamedGlossaryTermInline(admin.TabularInline):
+    model = NamedGlossaryTerm
+    formset = NamedGlossaryTermFormSet
+    fields = TERM_FORM_FIELDS
+    extra = 1
+
+
+@admin.register(NamedGlossary)
+class NamedGlossaryAdmin(VersionAdmin):
+    """Named glossaries: structured forms per variant, the articles and categories that use
+    them, and their history (django-reversion). Saving re-renders and purges exactly the pages
+    using the glossary (``serving/invalidation.py``)."""
+
+    list_display = ("name", "description", "term_count", "updated_at")
+    search_fields = ("name", "description", "terms__hans", "terms__hant", "terms__zh_tw", "terms__zh_hk")
+    autocomplete_fields = ("articles", "categories")
+    fields = ("name", "description", "categories", "articles")
+    inlines = (NamedGlossaryTermInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[NamedGlossary]:
+        return super().get_queryset(request).annotate(num_terms=Count("terms"))
+
+    @admin.display(description=_("词条数"), ordering="num_terms")
+    def term_count(self, obj: NamedGlossary) -> int:
+        return obj.num_terms
 
 
 @admin.register(Tag)

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from . import conversion
 from .conversion import HANS, HANT, Glossary
@@ -257,3 +258,47 @@ def unreviewed_count(pairs, glossary: Glossary = conversion.EMPTY_GLOSSARY) -> i
             text = hans if script == HANS else hant
             total += count_ambiguous(text, script, glossary)
     return total
+
+
+# --- regional vocabulary (issue 25) -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegionalSubstitution:
+    """A word a regional variant reads differently from the script alone: 软件 → zh-tw 軟體."""
+
+    variant: str
+    written: str  # the word as it stands in the field
+    offset: int  # where it starts in the field, in UTF-16 code units (what the editor's JS counts)
+    script_form: str  # what the variant would read with script conversion only ("as written")
+    regional: str  # what the variant reads: OpenCC's regional phrase
+    hans: str  # the word's two script forms, for a -{…}- pin or a glossary term
+    hant: str
+
+    @property
+    def label(self) -> str:
+        from .variants import LABELS
+
+        return LABELS[self.variant]
+
+
+def regional_substitutions(text: str, terms: Iterable[tuple[str, str, str]] = ()) -> list[RegionalSubstitution]:
+    """The regional-vocabulary substitutions a text receives in zh-cn, zh-tw and zh-hk, exactly as
+    ``conversion.to_variant`` makes them (``conversion.vocabulary_substitutions``: never inside
+    ``-{…}-``, code, URLs, titles of works or glossary ``terms``, which apply first), leaving out
+    those that read as the script conversion alone. Ordered by position, then variant."""
+    from .conversion import to_variant, vocabulary_substitutions
+    from .variants import REGIONAL
+
+    if not text:
+        return []
+    terms = tuple(terms)
+    found = []
+    for variant in REGIONAL:
+        for start, _end, word, replacement in vocabulary_substitutions(text, variant, terms):
+            script_form = to_variant(word, variant, vocabulary=False)
+            if replacement == script_form:
+                continue
+            offset = len(text[:start].encode("utf-16-le")) // 2
+            found.append(RegionalSubstitution(variant, word, offset, script_form, replacement,
+                                              conversion.to_simplified(word), conversion.to_traditional(word)))
+    return sorted(found, key=lambda s: (s.offset, REGIONAL.index(s.variant)))

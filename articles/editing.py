@@ -24,12 +24,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import conversion, conversion_review, revisions, scripts
+from . import conversion, conversion_review, glossaries, revisions, scripts
 from .conversion import HANS, SCRIPTS
 from .models import MAX_TEXT_CHARS, Article, GlossaryTerm, Reference, Section, field_name
 from .rendering import render_article
 from .text import with_newlines, without_control_characters
-from .variants import SCRIPT_OF, VARIANTS
+from .variants import LABELS as VARIANT_LABELS
+from .variants import REGIONAL, SCRIPT_OF, VARIANTS
 
 # <, > and & as \u escapes: a JSON answer can never be read as markup, even if sniffed as HTML.
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -58,6 +59,7 @@ class PreviewField:
     source: str | None = None
     choices: list = field(default_factory=list)
     ambiguous: int = 0
+    regional: list = field(default_factory=list)  # conversion_review.RegionalSubstitution
 
 
 def escaped_json(data: dict, status: int = 200) -> HttpResponse:
@@ -173,12 +175,17 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
     preview.references_heading_zh_hans, preview.references_heading_zh_hant = conversion.reconcile(
         None, _checked_pair(data, "references_heading", Article._meta.get_field("references_heading")), glossary)
 
-    shown = REVIEW_SHOWN
+    shown = regional_shown = REVIEW_SHOWN
+    terms = glossaries.terms_for_article(article) if article else glossaries.site_terms()
     for item in fields:
         if item.source:
             written = item.hans if item.source == HANS else item.hant
             item.choices, item.ambiguous = conversion_review.choices(written, item.source, glossary, limit=shown)
             shown -= len(item.choices)
+            if not item.name.startswith("references-"):  # references are script only (issue 25)
+                # Bounded like the guessed characters: a long text must not answer megabytes.
+                item.regional = conversion_review.regional_substitutions(written, terms)[:max(regional_shown, 0)]
+                regional_shown -= len(item.regional)
     return preview, fields
 
 
@@ -210,11 +217,11 @@ def preview_view(request: HttpRequest, model_admin, object_id: str | None = None
                 "title": rendered.display_title or getattr(preview, field_name("title", SCRIPT_OF[variant])),
                 "rendered": rendered, "html_lang": scripts.HTML_LANG[variant],
             })
-    reviewed = [item for item in fields if item.ambiguous]
+    reviewed = [item for item in fields if item.ambiguous or item.regional]
     result["unreviewed"] = sum(item.ambiguous for item in reviewed)
     result["review"] = render_to_string("admin/articles/article/review.html", {
         "fields": reviewed, "article": article, "unreviewed": result["unreviewed"],
-        "shown": sum(len(item.choices) for item in reviewed),
+        "shown": sum(len(item.choices) for item in reviewed), "labels": VARIANT_LABELS,
         "can_add_terms": request.user.has_perm("articles.add_glossaryterm"),
     })
     return escaped_json(result)
@@ -222,20 +229,35 @@ def preview_view(request: HttpRequest, model_admin, object_id: str | None = None
 
 @require_POST
 def add_glossary_term_view(request: HttpRequest, model_admin, object_id: str | None = None) -> HttpResponse:
-    """A glossary term from the review, for this article or (``scope=site``) the whole site."""
+    """A glossary term from the review, for this article or (``scope=site``) the whole site.
+
+    With ``variant`` (zh-cn, zh-tw or zh-hk) and ``form``, the term names what that variant reads
+    (the review's regional substitutions: keep 软件 as 軟件 in zh-tw, or confirm 軟體); a site-wide
+    term that makes gold-set sentences read wrong is refused, as in the glossary's own form."""
     if not request.user.has_perm("articles.add_glossaryterm"):
         raise PermissionDenied
     article = _article_or_none(request, model_admin, object_id)
     hans, hant = (without_control_characters(request.POST.get(k, "")).strip()[:100] for k in ("hans", "hant"))
-    if not hans or not hant:
+    variant = request.POST.get("variant", "")
+    form = without_control_characters(request.POST.get("form", "")).strip()[:100]
+    if not hans or not hant or (variant and (variant not in REGIONAL or not form)):
         return escaped_json({"error": _("词汇不能为空。")}, 400)
     scope_article = None if request.POST.get("scope") == "site" else article
     if request.POST.get("scope") != "site" and article is None:
         return escaped_json({"error": _("新条目请先保存，或加入全站词汇。")}, 400)
+    defaults = {"hant": hant, "note": _("转换审校时添加")}
+    if variant:
+        defaults[glossaries.FORM_FIELDS[variant]] = form
+    if scope_article is None:
+        existing = GlossaryTerm.objects.filter(hans=hans, article=None).first()
+        row = existing or GlossaryTerm(hans=hans)
+        for name, value in defaults.items():
+            setattr(row, name, value)
+        refused = glossaries.refused_site_term(row)
+        if refused:
+            return escaped_json({"error": " ".join([_("这个词条会让转换金标准中的句子出错：")] + refused)}, 400)
     try:
-        term, created = GlossaryTerm.objects.update_or_create(
-            hans=hans, article=scope_article, defaults={"hant": hant, "note": _("转换审校时添加")},
-        )
+        term, created = GlossaryTerm.objects.update_or_create(hans=hans, article=scope_article, defaults=defaults)
     except IntegrityError:
         return escaped_json({"error": _("无法保存这个词汇。")}, 400)
     return escaped_json({"ok": True, "term": str(term), "created": created})

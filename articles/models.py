@@ -608,7 +608,9 @@ class Article(SluggedMixin, ScriptSyncedModel):
     def glossary(self) -> conversion.Glossary:
         # Terms added in the same admin save (not stored yet) count too: the admin sets them.
         pending = tuple(getattr(self, "pending_glossary", ()))
-        return conversion.Glossary(tuple(GlossaryTerm.glossary_for(self.pk).pairs) + pending)
+        from .glossaries import script_glossary_for
+
+        return script_glossary_for(self, pending)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.date_publication()
@@ -764,7 +766,9 @@ class ArticlePart(ScriptSyncedModel):
         # The admin's article instance carries the glossary terms of the same save.
         if type(self).article.is_cached(self):
             return self.article.glossary()
-        return GlossaryTerm.glossary_for(self.article_id)
+        from .glossaries import script_glossary_for
+
+        return script_glossary_for(Article(pk=self.article_id))
 
 
 class Section(ArticlePart):
@@ -824,7 +828,32 @@ class Reference(ArticlePart):
         return f"{self.article.get_absolute_url()}#ref-{self.key}"
 
 
-class GlossaryTerm(models.Model):
+class RegionalForms(models.Model):
+    """A glossary term's forms for the regional variants (issue 25), beside its two script forms
+    ``hans`` / ``hant``: a term may name a variant (出租车 → zh-tw 計程車, zh-hk 的士) and leaves
+    the variants it does not name to the script form and OpenCC. How the forms become conversion
+    terms: :func:`articles.glossaries.terms_from_forms`."""
+
+    zh_cn = models.CharField(_("大陆"), max_length=100, blank=True)
+    zh_tw = models.CharField(_("台湾"), max_length=100, blank=True)
+    zh_hk = models.CharField(_("香港"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def forms(self) -> dict[str, str]:
+        """{variant: form} of the forms this term gives (zh-hans, zh-hant, zh-cn, zh-tw, zh-hk)."""
+        from .glossaries import forms_of
+
+        return forms_of(self)
+
+    def clean(self) -> None:
+        super().clean()
+        if len(set(self.forms().values())) < 2 and not (self.hans and self.hant):
+            raise ValidationError(_("词条至少要有两个不同的写法（例如简体与台湾写法）。"), code="term_one_form")
+
+
+class GlossaryTerm(RegionalForms):
     """A conversion pair applied before OpenCC, site-wide or for one article."""
 
     hans = models.CharField(_("简体"), max_length=100)
@@ -857,7 +886,9 @@ class GlossaryTerm(models.Model):
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:
-        return f"{self.hans} ⇄ {self.hant}"
+        regional = "；".join(f"{variant}：{form}" for variant, form in self.forms().items()
+                            if variant not in (HANS, HANT))
+        return f"{self.hans} ⇄ {self.hant}" + (f"（{regional}）" if regional else "")
 
     @classmethod
     def glossary_for(cls, article_id: int | None) -> conversion.Glossary:
@@ -866,6 +897,61 @@ class GlossaryTerm(models.Model):
         # Article terms last so they override global ones in the dict.
         ordered = sorted(terms.values_list("hans", "hant", "article_id"), key=lambda t: t[2] is not None)
         return conversion.Glossary(tuple({hans: (hans, hant) for hans, hant, _ in ordered}.values()))
+
+
+class NamedGlossary(models.Model):
+    """A named, scoped glossary (a topic group like MediaWiki's public conversion groups: 铁路,
+    计算机, 人名): used by the articles that opt in and by every article of a category that opts in
+    (direct members, as the category page lists them). Its terms come after an article's own
+    terms and before the site-wide ones (:func:`articles.glossaries.terms_for_article`)."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    articles = models.ManyToManyField(Article, verbose_name=_("使用的条目"), related_name="named_glossaries", blank=True)
+    categories = models.ManyToManyField(Category, verbose_name=_("使用的分类"), related_name="named_glossaries",
+                                        blank=True, help_text=_("分类中的条目都使用本词汇表。"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("专题词汇表")
+        verbose_name_plural = _("专题词汇表")
+        ordering = ["name"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        strip_control_characters(self)
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def using_articles(self) -> models.QuerySet[Article]:
+        """The articles whose pages this glossary's terms show up on."""
+        return Article.objects.filter(Q(named_glossaries=self) | Q(categories__named_glossaries=self)).distinct()
+
+
+class NamedGlossaryTerm(RegionalForms):
+    """One term of a named glossary: its forms per variant (at least two)."""
+
+    glossary = models.ForeignKey(NamedGlossary, verbose_name=_("词汇表"), on_delete=models.CASCADE, related_name="terms")
+    hans = models.CharField(_("简体"), max_length=100, blank=True)
+    hant = models.CharField(_("繁體"), max_length=100, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("词条")
+        verbose_name_plural = _("词条")
+        ordering = ["glossary", "hans", "hant"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(hans="") | ~Q(hant=""), name="named_glossary_term_has_script_form"),
+            models.UniqueConstraint(fields=["glossary", "hans", "hant"], name="unique_named_glossary_term"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        strip_control_characters(self)
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return " ⇄ ".join(dict.fromkeys(self.forms().values()))
 
 
 # --- keeping the search columns and the link table current ------------------------------------

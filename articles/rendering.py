@@ -561,18 +561,20 @@ def render_article(article, script: str, *, show_editor_notes: bool = False,
     the variants of one article) lets several variants share their queries: the glossary, the
     linked titles and the images.
     """
+    from .glossaries import terms_for_article
     from .images.figures import fetch_images
-    from .models import GlossaryTerm, field_name
+    from .models import field_name
     from .variants import REGIONAL, SCRIPT_OF
 
     shared = {} if shared is None else shared
     variant = script if script in REGIONAL else ""
     script = SCRIPT_OF.get(script, script)
+    # The article's terms, then its named glossaries', then the site's (articles/glossaries.py);
+    # computed once for the variants of one article.
     terms = ()
     if variant:
         if "terms" not in shared:
-            glossary = GlossaryTerm.glossary_for(getattr(article, "pk", None))
-            shared["terms"] = conversion.terms_from_glossary(glossary)
+            shared["terms"] = terms_for_article(article)
         terms = shared["terms"]
     values: dict[tuple[int, str], str] = {}
 

@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from .conversion import SCRIPTS
-from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag, TaggedArticle
+from .models import (Article, ArticleAlias, Category, GlossaryTerm, NamedGlossary, NamedGlossaryTerm, Reference,
+                     Section, Tag, TaggedArticle)
 from .text import with_newlines, without_control_characters
 
 reversion.register(Tag)
@@ -33,6 +34,8 @@ reversion.register(Section)
 reversion.register(Reference)
 reversion.register(GlossaryTerm)
 reversion.register(ArticleAlias)
+reversion.register(NamedGlossaryTerm)
+reversion.register(NamedGlossary, follow=("terms",))
 reversion.register(Article, follow=("sections", "references", "glossary_terms", "aliases", "taggedarticle_set"))
 
 ARTICLE_FIELDS = [

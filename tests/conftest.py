@@ -89,7 +89,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache_and_language():
+def _clean_cache_and_language(settings):
+    # A glossary edit's re-rendering runs in the test's thread (the test database is its connection).
+    settings.GLOSSARY_RERENDER = "inline"
     cache.clear()
     yield
     translation.activate("zh-hans")

@@ -168,3 +168,97 @@ def test_review_lists_only_the_direction_the_text_was_written_in(editor_client, 
     lead_count = sum(1 for p in conversion_review.review(typed, script) if p.ambiguous)
     title_count = sum(1 for p in conversion_review.review("条约", HANS) if p.ambiguous)
     assert article.unreviewed_characters == lead_count + title_count
+
+
+# --- regional vocabulary (issue 25) -------------------------------------------------------------
+
+def regional(text: str, terms=()) -> dict[tuple[str, str], str]:
+    return {(s.variant, s.written): s.regional for s in conversion_review.regional_substitutions(text, terms)}
+
+
+def test_regional_substitutions_of_text_typed_in_simplified():
+    found = regional("这个软件的信息存在内存里。")
+    assert found[("zh-tw", "软件")] == "軟體" and found[("zh-tw", "信息")] == "資訊"
+    assert ("zh-hk", "软件") not in found  # Hong Kong says 軟件: script conversion alone
+    assert not any(variant == "zh-cn" for variant, _ in found)
+
+
+def test_regional_substitutions_of_text_typed_in_traditional():
+    found = regional("這個軟體的資訊很有用。")
+    assert found[("zh-cn", "軟體")] == "软件" and found[("zh-cn", "資訊")] == "信息"
+
+
+def test_regional_substitutions_skip_pins_titles_of_works_and_glossary_terms():
+    text = "-{软件}-、《软件世界》和信息"
+    assert regional(text) == {("zh-tw", "信息"): "資訊"}
+    assert regional(text, terms=[("zh-tw", "信息", "信息")]) == {}
+
+
+def test_regional_substitutions_never_cross_a_word_boundary():
+    found = regional("改变量子比特")
+    assert ("zh-tw", "变量") not in found and not any("变量" in written for _, written in found)
+
+
+def test_a_keep_as_written_pin_keeps_the_word_in_every_variant():
+    sub = next(s for s in conversion_review.regional_substitutions("使用软件。") if s.variant == "zh-tw")
+    pin = f"-{{zh-hans:{sub.hans};zh-hant:{sub.hant}}}-"  # what the review's button writes in the text
+    text = "使用" + pin + "。"
+    assert pin == "-{zh-hans:软件;zh-hant:軟件}-"
+    from articles.conversion import to_variant
+
+    assert conversion_review.regional_substitutions(text) == []
+    assert to_variant("使用软件。", "zh-tw") == "使用軟體。"
+
+
+@pytest.mark.django_db
+def test_a_pinned_word_renders_as_written_in_zh_tw():
+    article = ArticleFactory(lead_zh_hans="使用-{zh-hans:软件;zh-hant:軟件}-。", lead_zh_hant="")
+    article = Article.objects.prefetch_related("sections", "references").get(pk=article.pk)
+    assert "使用軟件。" in render_article(article, "zh-tw").lead_html
+    assert "使用软件。" in render_article(article, "zh-cn").lead_html
+
+
+@pytest.mark.django_db
+def test_the_preview_lists_regional_substitutions_with_their_buttons(editor_client):
+    import json
+
+    from django.urls import reverse
+
+    article = ArticleFactory(lead_zh_hans="", lead_zh_hant="")
+    response = editor_client.post(reverse("admin:articles_article_preview", args=[article.pk]),
+                                  {"title_zh_hans": article.title_zh_hans, "lead_zh_hans": "这个软件很好用。"})
+    review = json.loads(response.content)["review"]
+    assert 'data-variant="zh-tw"' in review and 'data-written="软件"' in review and "軟體" in review
+    assert "regional-keep" in review and 'class="regional-term" data-scope="site"' in review
+    # Written in 繁體 the other way round: zh-cn reads 软件 (the review shows the field the
+    # save rule takes as written; 裏 does not come back from 里 (裡), so here that is the 繁體 one).
+    response = editor_client.post(reverse("admin:articles_article_preview", args=[article.pk]),
+                                  {"title_zh_hans": article.title_zh_hans, "lead_zh_hant": "這個軟體裏的資料庫。"})
+    review = json.loads(response.content)["review"]
+    assert 'data-source="zh-hant"' in review
+    assert 'data-variant="zh-cn"' in review and 'data-written="軟體"' in review and "软件" in review
+    assert 'data-written="資料庫"' in review and "数据库" in review
+
+
+@pytest.mark.django_db
+def test_add_to_glossary_from_a_regional_substitution_names_the_variant(editor_client):
+    from django.urls import reverse
+
+    article = ArticleFactory(lead_zh_hans="这个软件很好用。", lead_zh_hant="")
+    url = reverse("admin:articles_article_glossary_term", args=[article.pk])
+    response = editor_client.post(url, {"hans": "软件", "hant": "軟件", "variant": "zh-tw", "form": "軟件",
+                                        "scope": "article"})
+    assert response.status_code == 200, response.content
+    assert GlossaryTerm.objects.get(article=article, hans="软件").zh_tw == "軟件"
+    article = Article.objects.prefetch_related("sections", "references").get(pk=article.pk)
+    assert "這個軟件很好用" in render_article(article, "zh-tw").lead_html  # kept as written
+
+
+@pytest.mark.django_db
+def test_a_site_wide_term_from_the_review_that_breaks_gold_sentences_is_refused(editor_client):
+    from django.urls import reverse
+
+    response = editor_client.post(reverse("admin:articles_article_glossary_term"),
+                                  {"hans": "执行", "hant": "執行", "variant": "zh-tw", "form": "運行", "scope": "site"})
+    assert response.status_code == 400 and "金标准" in response.json()["error"]
+    assert not GlossaryTerm.objects.exists()

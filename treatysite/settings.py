@@ -274,6 +274,10 @@ NEAR_CACHE_PAGES = int(os.environ.get("NEAR_CACHE_PAGES", "2000"))
 # Readers' article pages rendered once per script and kept in the database, so a page-cache miss
 # neither parses Markdown nor converts script (articles/serving/renderings.py); 0 to compare.
 STORED_RENDERINGS = env_bool("STORED_RENDERINGS", True)
+# After an edit to a named glossary, its articles' stored renderings are re-rendered: in a
+# background thread ("background"), in the committing thread ("inline"), or on readers' misses
+# ("off"). The pages themselves are purged on commit in every case.
+GLOSSARY_RERENDER = os.environ.get("GLOSSARY_RERENDER", "background")
 # Reverse proxies to purge when a page changes (comma-separated base URLs, e.g. Varnish's
 # http://127.0.0.1:6081; deploy/varnish.vcl).
 PROXY_PURGE_URLS = env_list("PROXY_PURGE_URLS")

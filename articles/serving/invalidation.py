@@ -10,6 +10,9 @@ request. An edit shows up on:
 * for a category, tag or image: the articles it is on; for a glossary term: its article, or every
   article for a site-wide term (the only site-wide invalidation, and a rare edit);
 * the feeds, for an edit of a published article or of an article's visibility, and a glossary term.
+* for a named glossary (its terms, or which articles and categories use it): exactly the articles
+  using it, all of whose stored renderings are then re-rendered after the commit
+  (:func:`rerender_after_commit`, in the background unless ``GLOSSARY_RERENDER=inline``).
 
 Paths are collected while the transaction is open (the rows are at hand) and deleted by
 ``transaction.on_commit``: deleting before the commit let readers re-cache the old row for the
@@ -17,23 +20,28 @@ page's lifetime (issue 17). The page store's invalidation marks close the remain
 """
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any, Iterable
 from urllib.parse import unquote
 
-from django.db import transaction
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.urls import reverse
 from ..conversion import SCRIPTS
 from ..scripts import override_variant
-from ..variants import SCRIPT_OF, VARIANTS
+from ..variants import REGIONAL, SCRIPT_OF, VARIANTS
 from ..images.models import Image
-from ..models import (Article, ArticleAlias, ArticleSlugRedirect, Category, GlossaryTerm, Reference, Section, Tag,
-                      TaggedArticle, field_name)
+from ..models import (Article, ArticleAlias, ArticleSlugRedirect, Category, GlossaryTerm, NamedGlossary,
+                      NamedGlossaryTerm, Reference, Section, Tag, TaggedArticle, field_name)
 from . import pages, renderings
 
 
-def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -> set[str]:
-    """The page paths of these articles in every variant, current and former slugs included."""
+def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = (),
+                  variants: Iterable[str] = VARIANTS) -> set[str]:
+    """The page paths of these articles in every variant (or in ``variants``), current and former
+    slugs included."""
     ids = set(article_ids)
     if not ids:
         return set()
@@ -46,29 +54,31 @@ def article_paths(article_ids: Iterable[int], extra_slugs: Iterable[str] = ()) -
         for script in SCRIPTS:
             slugs[script].add(slug)
     paths = set()
-    for variant in VARIANTS:
+    for variant in variants:
         with override_variant(variant):
             paths.update(unquote(reverse("articles:article", kwargs={"slug": s})) for s in slugs[SCRIPT_OF[variant]] if s)
     return paths
 
 
-def feed_paths() -> set[str]:
-    """The Atom feed's path in every variant."""
+def feed_paths(variants: Iterable[str] = VARIANTS) -> set[str]:
+    """The Atom feed's path in every variant (or in ``variants``)."""
     paths = set()
-    for variant in VARIANTS:
+    for variant in variants:
         with override_variant(variant):
             paths.add(reverse("articles:feed"))
     return paths
 
 
 def after_commit(article_ids: Iterable[int], extra_slugs: Iterable[str] = (), *, edited: Iterable[int] = (),
-                 feed: bool = False) -> None:
-    """Invalidate these articles' pages (and with ``feed`` the Atom feeds) once the current
-    transaction commits; their stored renderings are out of date from the commit on (same
-    transaction), and the ``edited`` ones among them are re-rendered right after it."""
+                 feed: bool = False, variants: Iterable[str] = VARIANTS) -> None:
+    """Invalidate these articles' pages (in every variant, or in ``variants``; with ``feed`` the
+    Atom feeds too) once the current transaction commits; their stored renderings are out of date
+    from the commit on (same transaction), and the ``edited`` ones among them are re-rendered
+    right after it."""
     ids = set(article_ids)
-    renderings.bump(ids)
-    paths = article_paths(ids, extra_slugs) | (feed_paths() if feed else set())
+    variants = tuple(variants)
+    renderings.bump(ids, variants)
+    paths = article_paths(ids, extra_slugs, variants) | (feed_paths(variants) if feed else set())
     if paths:
         transaction.on_commit(lambda: pages.invalidate(paths))
     renderings.refresh_after_commit(set(edited) & ids)
@@ -184,6 +194,93 @@ def _categories_of_article_changed(sender, instance, action: str, reverse: bool,
         after_commit([instance.pk])
 
 
+logger = logging.getLogger("articles.serving")
+
+
+def rerender(article_ids: Iterable[int], variants: Iterable[str] = REGIONAL) -> int:
+    """Re-render the stored renderings of all these articles in ``variants`` (``renderings.refresh``
+    in chunks of its eager limit, oldest id first). Returns how many pages were stored."""
+    ids = sorted(set(article_ids))
+    stored = 0
+    for start in range(0, len(ids), renderings.EAGER_LIMIT):
+        # One commit per chunk rather than per page (SQLite: 32 → 3 ms a page on the benchmark);
+        # each store is still compare-and-set on the generation.
+        with transaction.atomic():
+            stored += renderings.refresh(ids[start:start + renderings.EAGER_LIMIT], variants)
+    return stored
+
+
+def _rerender_in_background(ids: list[int]) -> None:
+    try:
+        rerender(ids)
+    except Exception:  # readers' misses render what is left
+        logger.exception("re-rendering %d articles of a glossary failed", len(ids))
+    finally:
+        close_old_connections()
+        connection.close()
+
+
+def rerender_after_commit(article_ids: Iterable[int]) -> None:
+    """Once the transaction commits, re-render every one of these articles: a glossary used by
+    1,000 articles must not hold up the editor's save (``bench/glossary_bench.py``), so by default
+    a background thread does it; ``GLOSSARY_RERENDER=inline`` does it in the committing thread
+    (tests, the benchmark), ``off`` leaves it to readers' misses."""
+    mode = getattr(settings, "GLOSSARY_RERENDER", "background")
+    ids = sorted(set(article_ids))
+    if not ids or mode == "off" or not renderings.enabled():
+        return
+    if mode == "inline":
+        transaction.on_commit(lambda: rerender(ids))
+    else:
+        transaction.on_commit(lambda: threading.Thread(
+            target=_rerender_in_background, args=(ids,), name="glossary-rerender", daemon=True).start())
+
+
+def glossary_changed(article_ids: Iterable[int]) -> None:
+    """A named glossary's edit: purge and re-render exactly the pages using it, the regional
+    variants of its articles (zh-hans / zh-hant pages show the stored script text, which a
+    glossary changes only when the article is next saved)."""
+    ids = set(article_ids)
+    after_commit(ids, variants=REGIONAL, feed=True)  # regional feeds summarise leads too
+    rerender_after_commit(ids)
+
+
+def _with_its_glossary(kwargs: dict[str, Any]) -> bool:
+    return isinstance(kwargs.get("origin"), NamedGlossary) or getattr(kwargs.get("origin"), "model", None) is NamedGlossary
+
+
+def _named_term_changed(sender, instance: NamedGlossaryTerm, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and not _with_its_glossary(kwargs):
+        glossary_changed(instance.glossary.using_articles().values_list("pk", flat=True))
+
+
+def _named_glossary_deleted(sender, instance: NamedGlossary, **kwargs: Any) -> None:
+    glossary_changed(instance.using_articles().values_list("pk", flat=True))
+
+
+def _glossary_articles_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs: Any) -> None:
+    # Before a clear the rows are still there; after an add or remove, pk_set says which.
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:  # article.named_glossaries.add(glossary)
+        glossary_changed([instance.pk])
+    elif action == "pre_clear":
+        glossary_changed(instance.articles.values_list("pk", flat=True))
+    else:
+        glossary_changed(pk_set)
+
+
+def _glossary_categories_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs: Any) -> None:
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:  # category.named_glossaries.add(glossary): the category's articles
+        glossary_changed(Article.objects.filter(categories=instance).values_list("pk", flat=True))
+    elif action == "pre_clear":
+        glossary_changed(Article.objects.filter(categories__in=instance.categories.all()).values_list("pk", flat=True))
+    else:
+        glossary_changed(Article.objects.filter(categories__in=pk_set).values_list("pk", flat=True))
+
+
 def connect_signals() -> None:
     pre_save.connect(_remember_before_save, sender=Article, dispatch_uid="pages-article-before")
     for signal in (post_save, post_delete):
@@ -199,5 +296,12 @@ def connect_signals() -> None:
     # Before the delete: the image's usage rows go with it.
     for signal, kind in ((post_save, "save"), (pre_delete, "delete")):
         signal.connect(_image_changed, sender=Image, dispatch_uid=f"pages-image-{kind}")
+    for signal, kind in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(_named_term_changed, sender=NamedGlossaryTerm, dispatch_uid=f"pages-named-term-{kind}")
+    pre_delete.connect(_named_glossary_deleted, sender=NamedGlossary, dispatch_uid="pages-named-glossary-delete")
+    m2m_changed.connect(_glossary_articles_changed, sender=NamedGlossary.articles.through,
+                        dispatch_uid="pages-named-glossary-articles")
+    m2m_changed.connect(_glossary_categories_changed, sender=NamedGlossary.categories.through,
+                        dispatch_uid="pages-named-glossary-categories")
     m2m_changed.connect(_categories_of_article_changed, sender=Article.categories.through,
                         dispatch_uid="pages-article-categories")

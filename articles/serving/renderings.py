@@ -156,15 +156,17 @@ def store(article_id: int, script: str, generation: int, page: ArticlePage) -> b
     return bool(kept)
 
 
-def bump(article_ids: Iterable[int]) -> None:
+def bump(article_ids: Iterable[int], variants: Iterable[str] = VARIANTS) -> None:
     """Mark these articles' stored renderings out of date, in the current transaction (rows are
-    made for articles that have none; ids of deleted articles are skipped)."""
+    made for articles that have none; ids of deleted articles are skipped). ``variants``: only
+    those (a named glossary shows on the regional variants only)."""
     ids = sorted(set(article_ids))
-    if not ids:
+    variants = tuple(variants)
+    if not ids or not variants:
         return
     table = connection.ops.quote_name(ArticleRendering._meta.db_table)
     articles = connection.ops.quote_name(Article._meta.db_table)
-    scripts = " UNION ALL ".join("SELECT %s AS script" for _ in VARIANTS)
+    scripts = " UNION ALL ".join("SELECT %s AS script" for _ in variants)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), BUMP_CHUNK):
             chunk = ids[start:start + BUMP_CHUNK]
@@ -174,7 +176,7 @@ def bump(article_ids: Iterable[int]) -> None:
                 f"SELECT a.id, s.script, 1, '', '', '', '' FROM {articles} a CROSS JOIN ({scripts}) s "
                 f"WHERE a.id IN ({', '.join(['%s'] * len(chunk))}) ORDER BY a.id, s.script "
                 f"ON CONFLICT (article_id, script) DO UPDATE SET generation = {table}.generation + 1",
-                [*VARIANTS, *chunk],
+                [*variants, *chunk],
             )
 
 
@@ -185,9 +187,10 @@ def ensure_rows(article_id: int) -> None:
     )
 
 
-def refresh(article_ids: Iterable[int]) -> int:
+def refresh(article_ids: Iterable[int], variants: Iterable[str] = VARIANTS) -> int:
     """Re-render and store the reader pages of up to :data:`EAGER_LIMIT` of these published
-    articles in every variant (after the commit). Returns how many pages were stored."""
+    articles in every variant, or in ``variants`` (after the commit). Returns how many pages were
+    stored."""
     ids = sorted(set(article_ids))[:EAGER_LIMIT]
     if not enabled() or not ids:
         return 0
@@ -196,7 +199,7 @@ def refresh(article_ids: Iterable[int]) -> int:
     stored = 0
     for article in with_content(Article.objects.published().filter(pk__in=ids)):
         shared: dict = {}  # the five variants share their glossary, title and image queries
-        for variant in VARIANTS:
+        for variant in variants:
             generation = generations.get((article.pk, variant))
             if generation is not None:
                 stored += store(article.pk, variant, generation, render_page(article, variant, shared=shared))

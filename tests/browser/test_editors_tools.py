@@ -84,3 +84,28 @@ def test_dashboard_lists_a_change_made_by_another_editor(page: Page) -> None:
     diff = page.locator("#content tr", has_text="导言（繁體）").first
     expect(diff.locator("del")).to_have_text("二")
     expect(diff.locator("ins")).to_have_text("三")  # 繁體 side regenerated and diffed per script
+
+
+@pytest.mark.browser
+def test_editor_keeps_a_regional_word_as_written_and_zh_tw_reads_it(page: Page) -> None:
+    """The review lists 软件 → 軟體 (台灣正體); "保留原文" pins it, so zh-tw reads 軟件 as written."""
+    editor = EditorFactory(password=PASSWORD)
+    log_in(page, editor.username, PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    show_script_tab(page, "id_title", "zh_hans")
+    page.fill("#id_title_zh_hans", "地区用词测试")
+    show_script_tab(page, "id_lead", "zh_hans")
+    page.locator("#id_lead_zh_hans").press_sequentially("安装软件。")
+    lead_review = page.locator(".review-field[data-field='lead']")
+    substitution = lead_review.locator(".regional-choice[data-variant='zh-tw'][data-written='软件']")
+    expect(substitution.locator("mark")).to_have_text("軟體")
+    substitution.locator(".regional-keep").click()
+    expect(page.locator("#id_lead_zh_hans")).to_have_value("安装-{zh-hans:软件;zh-hant:軟件}-。")
+    expect(lead_review.locator(".regional-choice[data-written='软件']")).to_have_count(0)
+    page.select_option("#id_status", "published")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    from articles.rendering import render_article
+
+    article = Article.objects.prefetch_related("sections", "references").get(title_zh_hans="地区用词测试")
+    assert "安裝軟件。" in render_article(article, "zh-tw").lead_html

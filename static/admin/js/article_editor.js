@@ -83,9 +83,45 @@ function initArticleEditor() {
     return form.querySelector("[name='" + item.dataset.field + suffix + "']");
   }
 
+  function postTerm(body, button) {
+    body.append("scope", button.dataset.scope);
+    fetch(root.dataset.termUrl, {
+      method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf() }
+    }).then(function (response) { return response.json(); }).then(function (result) {
+      reviewCount.textContent = result.ok ? root.dataset.termAdded + result.term : result.error;
+    });
+  }
+
+  /* Regional vocabulary (软件 → 軟體 in zh-tw): keep the word as written with a -{…}- pin, or record
+     the variant's form as a glossary term. */
+  function regionalClick(button, choice) {
+    var written = choice.dataset.written;
+    if (button.classList.contains("regional-keep")) {
+      var item = choice.closest(".review-field");
+      var suffix = item.dataset.source === "zh-hant" ? "_zh_hant" : "_zh_hans";
+      var field = form.querySelector("[name='" + item.dataset.field + suffix + "']");
+      var offset = parseInt(choice.dataset.offset, 10);
+      if (!field || field.value.substr(offset, written.length) !== written) { refresh(); return; }
+      var markup = "-{zh-hans:" + choice.dataset.hans + ";zh-hant:" + choice.dataset.hant + "}-";
+      field.value = field.value.slice(0, offset) + markup + field.value.slice(offset + written.length);
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      return;
+    }
+    if (button.classList.contains("regional-term")) {
+      var body = new FormData();
+      body.append("hans", choice.dataset.hans);
+      body.append("hant", choice.dataset.hant);
+      body.append("variant", choice.dataset.variant);
+      body.append("form", choice.querySelector("select").value);
+      postTerm(body, button);
+    }
+  }
+
   reviewList.addEventListener("click", function (event) {
     var button = event.target.closest("button");
     if (!button) { return; }
+    var regional = button.closest(".regional-choice");
+    if (regional) { regionalClick(button, regional); return; }
     var choice = button.closest(".review-choice");
     var source = choice.closest(".review-field").dataset.source;
     var chosen = choice.querySelector("select").value;
@@ -116,12 +152,7 @@ function initArticleEditor() {
       var word = choice.dataset.wordSource;
       body.append(source === "zh-hant" ? "hant" : "hans", word);
       body.append(source === "zh-hant" ? "hans" : "hant", target.join(""));
-      body.append("scope", button.dataset.scope);
-      fetch(root.dataset.termUrl, {
-        method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf() }
-      }).then(function (response) { return response.json(); }).then(function (result) {
-        reviewCount.textContent = result.ok ? root.dataset.termAdded + result.term : result.error;
-      });
+      postTerm(body, button);
     }
   });
 
