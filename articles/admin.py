@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -27,6 +27,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers ta
 from taggit.models import Tag as TaggitTag
 
 from . import editing, links, revisions, scripts
+from .admin_tabs import ScriptTabsAdmin
 from .conversion import title_key
 from .forms import ArticleAdminForm, MergeCategoriesForm
 from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
@@ -92,7 +93,7 @@ class GlossaryTermInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(VersionAdmin, ScriptTabsAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -283,7 +284,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(TabbedTranslationAdmin):
+class CategoryAdmin(ScriptTabsAdmin):
     list_display = ("tree_name", "hidden", "article_count")
     list_filter = ("hidden",)
     search_fields = ("name_zh_hans", "name_zh_hant", "slug_zh_hans", "slug_zh_hant")

@@ -16,9 +16,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles import conversion
+from articles.admin_tabs import ScriptTabsAdmin
 
 from .forms import BulkUploadForm, ImageAdminForm, MissingFileForm
 from .markup import canonical_name, figure_markup
@@ -58,7 +58,7 @@ class HasFileFilter(admin.SimpleListFilter):
 
 
 @admin.register(Image)
-class ImageAdmin(TabbedTranslationAdmin):
+class ImageAdmin(ScriptTabsAdmin):
     form = ImageAdminForm
     change_list_template = "admin/articles/image/change_list.html"
     delete_confirmation_template = "admin/articles/image/delete_confirmation.html"
