@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -28,7 +29,7 @@ from taggit.models import Tag as TaggitTag
 
 from . import editing, links, revisions, scripts
 from .admin_tabs import ScriptTabsAdmin
-from .conversion import title_key
+from .conversion import title_key, to_simplified, to_traditional
 from .forms import ArticleAdminForm, MergeCategoriesForm
 from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
 
@@ -92,6 +93,10 @@ class GlossaryTermInline(admin.TabularInline):
     verbose_name_plural = _("本条目的转换词汇")
 
 
+#: Wanted titles per page (the list was one 6,800 px page with 200 rows).
+WANTED_PER_PAGE = 50
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin, ScriptTabsAdmin):
     form = ArticleAdminForm
@@ -145,6 +150,8 @@ class ArticleAdmin(VersionAdmin, ScriptTabsAdmin):
             path("<int:object_id>/links/", self.admin_site.admin_view(self.links_view),
                  name="articles_article_links"),
             path("wanted/", self.admin_site.admin_view(self.wanted_view), name="articles_article_wanted"),
+            path("wanted/links/", self.admin_site.admin_view(self.wanted_links_view),
+                 name="articles_article_wanted_links"),
             path("titles/", self.admin_site.admin_view(self._with_admin(editing.title_suggestions_view)),
                  name="articles_article_titles"),
         ] + super().get_urls()
@@ -161,12 +168,28 @@ class ArticleAdmin(VersionAdmin, ScriptTabsAdmin):
         })
 
     def wanted_view(self, request: HttpRequest) -> HttpResponse:
-        """Red-linked titles ranked by the number of articles linking to them, each with "create"."""
+        """Red-linked titles ranked by the number of articles linking to them, each with "create";
+        paginated (``?page=``), each count linking to the articles that link to the title."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
+        page = Paginator(links.wanted_queryset(), WANTED_PER_PAGE).get_page(request.GET.get("page"))
         return TemplateResponse(request, "admin/articles/article/links.html", {
             **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("待撰写的条目"),
-            "wanted_titles": links.wanted_titles(200), "can_add_article": self.has_add_permission(request),
+            "page_obj": page, "wanted_titles": links.as_wanted(page.object_list),
+            "can_add_article": self.has_add_permission(request),
+        })
+
+    def wanted_links_view(self, request: HttpRequest) -> HttpResponse:
+        """The articles (drafts too) that link to one wanted title (``?title=``)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        title = request.GET.get("title", "").strip()[:Article._meta.get_field("title_zh_hans").max_length]
+        wanted = links.WantedTitle(title_key(title), to_simplified(title), to_traditional(title), 0)
+        return TemplateResponse(request, "admin/articles/article/links.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "title": _("链入页面：%(title)s") % {"title": wanted.hans}, "wanted": wanted,
+            "sources": links.articles_wanting(title) if title else Article.objects.none(),
+            "can_add_article": self.has_add_permission(request),
         })
 
     def _with_admin(self, view):

@@ -62,3 +62,25 @@ def test_wanted_articles_are_ranked_by_linking_articles(editor_client, django_as
     assert 'value="热门"' in html and 'value="熱門"' in html
     Article.objects.create(title_zh_hans="热门", title_zh_hant="熱門")
     assert [w.hans for w in links.wanted_titles()] == ["冷门"]
+
+
+def test_wanted_articles_are_paginated_and_each_count_lists_the_linking_articles(editor_client):
+    wanted_page = reverse("admin:articles_article_wanted")
+    # 60 red links in one article: 60 wanted titles, one linking article each.
+    ArticleFactory(title_zh_hans="长源", lead_zh_hans=" ".join(f"[[缺{i:02d}号]]" for i in range(60)))
+    ArticleFactory(title_zh_hans="草稿源", status=Article.Status.DRAFT, lead_zh_hans="[[缺00号]]")
+    first = editor_client.get(wanted_page).content.decode()
+    assert first.count('class="redlink"') == 50
+    assert "缺00号" in first and "缺59号" not in first and 'rel="next"' in first
+    second = editor_client.get(wanted_page, {"page": 2}).content.decode()
+    assert second.count('class="redlink"') == 10 and "缺59号" in second and 'rel="prev"' in second
+
+    # 缺00号 is linked from two articles (one a draft); its count links to both.
+    links_url = reverse("admin:articles_article_wanted_links") + "?title=%E7%BC%BA00%E5%8F%B7"
+    assert f'href="{links_url}">2</a>' in first
+    listing = editor_client.get(links_url).content.decode()
+    assert "长源" in listing and "草稿源" in listing and "草稿" in listing
+    assert "title_zh_hant=%E7%BC%BA00%E8%99%9F" in listing  # "create" with both scripts (缺00號)
+    staff = Client()
+    staff.force_login(UserFactory(username="s", is_staff=True))
+    assert staff.get(links_url).status_code == 403

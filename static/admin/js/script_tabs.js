@@ -2,15 +2,17 @@
  *
  * modeltranslation labels each tab with the field's language code. The site names the two
  * scripts by their own names everywhere (the readers' switcher, the preview panes), so the tabs
- * do too. Runs after modeltranslation has built the tabs (on load) and again for every inline
- * form added later ("formset:added").
+ * do too. modeltranslation builds the tabs in a jQuery ready handler (which may run after the
+ * window's load event) and again for every inline form added later, so a MutationObserver
+ * relabels whatever tabs appear, whenever they appear.
  */
 "use strict";
 (function () {
   const NAMES = { "zh-hans": "简体", "zh-hant": "繁體" };
 
   function relabel(root) {
-    root.querySelectorAll(".ui-tabs-nav a").forEach((link) => {
+    // The tabs of every field, and the switch beside the page title that turns them all.
+    root.querySelectorAll(".ui-tabs-nav a, #modeltranslation-main-switch option").forEach((link) => {
       const name = NAMES[link.textContent.trim().toLowerCase()];
       if (name) {
         link.textContent = name;
@@ -19,6 +21,10 @@
     });
   }
 
-  window.addEventListener("load", () => relabel(document));
-  document.addEventListener("formset:added", () => setTimeout(() => relabel(document), 0));
+  function start() {
+    relabel(document);
+    new MutationObserver(() => relabel(document)).observe(document.body, { childList: true, subtree: true });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
