@@ -119,7 +119,8 @@ class ArticleAdmin(VersionAdmin, ScriptTabsAdmin):
 
     class Media:
         # The image chooser (articles/images/admin.py serves its search results).
-        js = ("admin/js/image_chooser.js", "admin/js/article_editor.js")
+        # textarea-caret (vendored, MIT): where the caret is, for the [[ suggestions.
+        js = ("admin/js/image_chooser.js", "vendor/textarea-caret/index.js", "admin/js/article_editor.js")
         css = {"all": ("admin/css/image_chooser.css", "admin/css/article_editor.css")}
 
     @admin.display(description=_("待审校字"), ordering="unreviewed_characters")

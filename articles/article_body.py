@@ -54,11 +54,11 @@ def with_content(articles: QuerySet[Article]) -> QuerySet[Article]:
 def render_page(article: Article, script: str, *, editor: bool = False) -> ArticlePage:
     """Render ``article`` (fetched through :func:`with_content`) in ``script``.
 
-    ``editor=True`` adds the editor's notes (red links, missing images, unknown citations), the
-    edit link and the draft banner; the reader's page (``False``) is the same for every reader.
+    ``editor=True`` adds the editor's notes (red links that open "create this article", missing
+    images, unknown citations), the edit link and the draft banner; the reader's page (``False``) is the same for every reader.
     """
     with translation.override(script):
-        rendered = render_article(article, script, show_editor_notes=editor)
+        rendered = render_article(article, script, show_editor_notes=editor, create_links=editor)
         body = render_to_string("includes/article_body.html", {
             "article": article,
             "rendered": rendered,

@@ -13,6 +13,7 @@ from django.db.models import Count, Max, QuerySet
 from . import conversion
 from .models import Article, ArticleLink
 from .rendering import title_key
+from .wikilinks import create_article_url
 
 
 def title_keys(article: Article) -> set[str]:
@@ -34,6 +35,10 @@ class WantedTitle:
     hans: str
     hant: str
     links: int
+
+    @property
+    def create_url(self) -> str:
+        return create_article_url(self.hans)
 
 
 def existing_title_keys() -> QuerySet:

@@ -1,7 +1,10 @@
 """What links here (public and admin) and wanted articles, from the link table."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
+from django.utils.html import escape
 from django.test import Client
 from django.urls import reverse
 
@@ -84,3 +87,18 @@ def test_wanted_articles_are_paginated_and_each_count_lists_the_linking_articles
     staff = Client()
     staff.force_login(UserFactory(username="s", is_staff=True))
     assert staff.get(links_url).status_code == 403
+
+
+@pytest.mark.parametrize("script", ["zh-hans", "zh-hant"])
+def test_red_links_open_create_this_article_for_editors_only(editor_client, script):
+    article = ArticleFactory(title_zh_hans="有红链的条目", lead_zh_hans="见[[瑷珲条约]]。")
+    page_url = article_url(article, script)
+    # The title the issue's editor wanted, in both scripts (璦琿條約 as Traditional sources write it).
+    create = reverse("admin:articles_article_add") + "?" + urlencode({"title_zh_hans": "瑷珲条约", "title_zh_hant": "璦琿條約"})
+    editor_page = editor_client.get(page_url).content.decode()
+    assert f'<a href="{escape(create)}" class="redlink"' in editor_page
+    reader_page = Client().get(page_url).content.decode()
+    assert '<span class="redlink"' in reader_page and "/admin/" not in reader_page
+    # The link opens the form with the title in both scripts.
+    form = editor_client.get(create).content.decode()
+    assert 'value="瑷珲条约"' in form and 'value="璦琿條約"' in form
