@@ -32,6 +32,7 @@ from .admin_tabs import ScriptTabsAdmin
 from .conversion import title_key, to_simplified, to_traditional
 from .forms import ArticleAdminForm, MergeCategoriesForm
 from .models import Article, ArticleAlias, Category, GlossaryTerm, Reference, Section, Tag
+from .wikitext import wikitext_warnings
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -250,6 +251,12 @@ class ArticleAdmin(VersionAdmin, ScriptTabsAdmin):
             if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("hans")
         ]
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Wikitext typed by habit is saved as written (it may be meant) but the editor is told.
+        for warning in wikitext_warnings(editing.saved_texts(form.instance)):
+            messages.warning(request, warning)
 
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id and request.POST.get("edit_base"):

@@ -34,12 +34,26 @@ function initArticleEditor() {
       panes.forEach(function (pane) { pane.innerHTML = result[pane.dataset.script]; });
       reviewList.innerHTML = result.review;
       reviewCount.textContent = "(" + result.unreviewed + ")";
+      showWarnings(result.warnings || []);
       root.dataset.ready = "1";
     }).catch(function () {
       reviewCount.textContent = root.dataset.error;
     }).finally(function () {
       inFlight = null;
       if (pending) { pending = false; refresh(); }
+    });
+  }
+
+  // Wikitext typed by habit ('''粗體''', <ref>, {{cite}} …): the server finds it (articles/wikitext.py)
+  // and says what to write instead; shown beside the markup help, as text.
+  var warningList = document.getElementById("wikitext-warnings");
+  function showWarnings(warnings) {
+    if (!warningList) { return; }
+    warningList.textContent = "";
+    warnings.forEach(function (warning) {
+      var item = document.createElement("li");
+      item.textContent = warning;
+      warningList.appendChild(item);
     });
   }
 
