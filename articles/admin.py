@@ -70,12 +70,14 @@ class ArticleAliasInline(admin.TabularInline):
 class SectionInline(TranslationStackedInline):
     model = Section
     extra = 0
+    template = "admin/articles/edit_inline/stacked_nojs.html"  # + an extra form without JS (nojs.py)
     fields = ("position", "level", "heading", "body")
 
 
 class ReferenceInline(TranslationTabularInline):
     model = Reference
     extra = 0
+    template = "admin/articles/edit_inline/tabular_nojs.html"  # + an extra form without JS (nojs.py)
     fields = ("position", "key", "text", "url", "empty_flag")
     readonly_fields = ("empty_flag",)
 
