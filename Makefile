@@ -27,7 +27,7 @@ install-test: $(VENV)/.installed-test
 run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py import_wiki articles/demo/ --status published
+	$(PY) manage.py import_wiki articles/demo/ --status published --only-new
 	$(PY) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

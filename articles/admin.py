@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -24,7 +25,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 import reversion
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -32,12 +33,14 @@ from taggit.admin import TagAdmin as TaggitTagAdmin  # noqa: F401  (registers ta
 from taggit.models import Tag as TaggitTag
 
 from . import editing, glossaries, links, revisions, scripts
-from .variants import VARIANTS
-from .conversion import title_key
+from .admin_tabs import ScriptTabsAdmin
+from .conversion import title_key, to_simplified, to_traditional
 from .either_script import EitherScriptMixin
 from .forms import AdminLoginForm, ArticleAdminForm, MergeCategoriesForm
 from .models import (Article, ArticleAlias, Category, GlossaryTerm, NamedGlossary, NamedGlossaryTerm, Reference, Section,
                      Tag)
+from .variants import VARIANTS
+from .wikitext import wikitext_warnings
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -88,12 +91,14 @@ class MarkdownKeepsIndentation:
 class SectionInline(MarkdownKeepsIndentation, EitherScriptMixin, TranslationStackedInline):
     model = Section
     extra = 0
+    template = "admin/articles/edit_inline/stacked_nojs.html"  # + an extra form without JS (nojs.py)
     fields = ("position", "level", "heading", "body")
 
 
 class ReferenceInline(EitherScriptMixin, TranslationTabularInline):
     model = Reference
     extra = 0
+    template = "admin/articles/edit_inline/tabular_nojs.html"  # + an extra form without JS (nojs.py)
     fields = ("position", "key", "text", "url", "empty_flag")
     readonly_fields = ("empty_flag",)
 
@@ -123,8 +128,12 @@ class CalendarBoundedChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+#: Wanted titles per page (the list was one 6,800 px page with 200 rows).
+WANTED_PER_PAGE = 50
+
+
 @admin.register(Article)
-class ArticleAdmin(MarkdownKeepsIndentation, EitherScriptMixin, VersionAdmin, TabbedTranslationAdmin):
+class ArticleAdmin(MarkdownKeepsIndentation, EitherScriptMixin, VersionAdmin, ScriptTabsAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -147,7 +156,8 @@ class ArticleAdmin(MarkdownKeepsIndentation, EitherScriptMixin, VersionAdmin, Ta
 
     class Media:
         # The image chooser (articles/images/admin.py serves its search results).
-        js = ("admin/js/image_chooser.js", "admin/js/article_editor.js")
+        # textarea-caret (vendored, MIT): where the caret is, for the [[ suggestions.
+        js = ("admin/js/image_chooser.js", "vendor/textarea-caret/index.js", "admin/js/article_editor.js")
         css = {"all": ("admin/css/image_chooser.css", "admin/css/article_editor.css")}
 
     def get_changelist(self, request: HttpRequest, **kwargs):
@@ -199,6 +209,8 @@ class ArticleAdmin(MarkdownKeepsIndentation, EitherScriptMixin, VersionAdmin, Ta
             path("<int:object_id>/links/", self.admin_site.admin_view(self.links_view),
                  name="articles_article_links"),
             path("wanted/", self.admin_site.admin_view(self.wanted_view), name="articles_article_wanted"),
+            path("wanted/links/", self.admin_site.admin_view(self.wanted_links_view),
+                 name="articles_article_wanted_links"),
             path("titles/", self.admin_site.admin_view(self._with_admin(editing.title_suggestions_view)),
                  name="articles_article_titles"),
         ] + super().get_urls()
@@ -215,12 +227,28 @@ class ArticleAdmin(MarkdownKeepsIndentation, EitherScriptMixin, VersionAdmin, Ta
         })
 
     def wanted_view(self, request: HttpRequest) -> HttpResponse:
-        """Red-linked titles ranked by the number of articles linking to them, each with "create"."""
+        """Red-linked titles ranked by the number of articles linking to them, each with "create";
+        paginated (``?page=``), each count linking to the articles that link to the title."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
+        page = Paginator(links.wanted_queryset(), WANTED_PER_PAGE).get_page(request.GET.get("page"))
         return TemplateResponse(request, "admin/articles/article/links.html", {
             **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("待撰写的条目"),
-            "wanted_titles": links.wanted_titles(200), "can_add_article": self.has_add_permission(request),
+            "page_obj": page, "wanted_titles": links.as_wanted(page.object_list),
+            "can_add_article": self.has_add_permission(request),
+        })
+
+    def wanted_links_view(self, request: HttpRequest) -> HttpResponse:
+        """The articles (drafts too) that link to one wanted title (``?title=``)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        title = request.GET.get("title", "").strip()[:Article._meta.get_field("title_zh_hans").max_length]
+        wanted = links.WantedTitle(title_key(title), to_simplified(title), to_traditional(title), 0)
+        return TemplateResponse(request, "admin/articles/article/links.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "title": _("链入页面：%(title)s") % {"title": wanted.hans}, "wanted": wanted,
+            "sources": links.articles_wanting(title) if title else Article.objects.none(),
+            "can_add_article": self.has_add_permission(request),
         })
 
     def _with_admin(self, view):
@@ -337,6 +365,12 @@ class ArticleAdmin(MarkdownKeepsIndentation, EitherScriptMixin, VersionAdmin, Ta
         ]
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Wikitext typed by habit is saved as written (it may be meant) but the editor is told.
+        for warning in wikitext_warnings(editing.saved_texts(form.instance)):
+            messages.warning(request, warning)
+
     def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id and request.POST.get("edit_base"):
             # Judge "which script did the editor change" against what they were shown; the form
@@ -428,7 +462,7 @@ class ArticleAdmin(MarkdownKeepsIndentation, EitherScriptMixin, VersionAdmin, Ta
 
 
 @admin.register(Category)
-class CategoryAdmin(EitherScriptMixin, TabbedTranslationAdmin):
+class CategoryAdmin(EitherScriptMixin, ScriptTabsAdmin):
     list_display = ("tree_name", "hidden", "article_count")
     list_filter = ("hidden",)
     search_fields = ("name_zh_hans", "name_zh_hant", "slug_zh_hans", "slug_zh_hant")

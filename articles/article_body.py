@@ -58,13 +58,14 @@ def render_page(article: Article, variant: str, *, editor: bool = False, shared:
     """Render ``article`` (fetched through :func:`with_content`) in ``variant`` (a script, or a
     regional variant: its script's text with the region's vocabulary, see ``conversion.to_variant``).
 
-    ``editor=True`` adds the editor's notes (red links, missing images, unknown citations), the
-    edit link and the draft banner; the reader's page (``False``) is the same for every reader.
-    ``shared``: see :func:`articles.rendering.render_article` (the variants of one article).
+    ``editor=True`` adds the editor's notes (red links that open "create this article", missing
+    images, unknown citations), the edit link and the draft banner; the reader's page (``False``)
+    is the same for every reader. ``shared``: see :func:`articles.rendering.render_article` (the
+    variants of one article).
     """
     script = SCRIPT_OF[variant]
     with scripts.override_variant(variant):
-        rendered = render_article(article, variant, show_editor_notes=editor, shared=shared)
+        rendered = render_article(article, variant, show_editor_notes=editor, shared=shared, create_links=editor)
         body = render_to_string("includes/article_body.html", {
             "article": article,
             "rendered": rendered,

@@ -31,6 +31,7 @@ from .rendering import render_article
 from .text import with_newlines, without_control_characters
 from .variants import LABELS as VARIANT_LABELS
 from .variants import REGIONAL, SCRIPT_OF, VARIANTS
+from .wikitext import wikitext_warnings
 
 # <, > and & as \u escapes: a JSON answer can never be read as markup, even if sniffed as HTML.
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -189,6 +190,16 @@ def form_preview(data, article: Article | None) -> tuple[SimpleNamespace, list[P
     return preview, fields
 
 
+def saved_texts(article: Article) -> list[tuple[str, str, str]]:
+    """(label, 简体, 繁體) of every text of a saved article that is written in the dialect."""
+    texts = [(_("导言"), article.lead_zh_hans or "", article.lead_zh_hant or "")]
+    for section in article.sections.all():
+        texts.append((_("章节标题"), section.heading_zh_hans or "", section.heading_zh_hant or ""))
+        texts.append((_("章节正文"), section.body_zh_hans or "", section.body_zh_hant or ""))
+    texts += [(_("参考文献"), r.text_zh_hans or "", r.text_zh_hant or "") for r in article.references.all()]
+    return texts
+
+
 def _article_or_none(request: HttpRequest, model_admin, object_id: str | None) -> Article | None:
     if not object_id:
         if not model_admin.has_add_permission(request):
@@ -224,6 +235,7 @@ def preview_view(request: HttpRequest, model_admin, object_id: str | None = None
         "shown": sum(len(item.choices) for item in reviewed), "labels": VARIANT_LABELS,
         "can_add_terms": request.user.has_perm("articles.add_glossaryterm"),
     })
+    result["warnings"] = wikitext_warnings((item.label, item.hans, item.hant) for item in fields)
     return escaped_json(result)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import revisions
 from .models import Article, Category
+from .nojs import CategoriesByNameMixin
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -26,7 +27,7 @@ class AdminLoginForm(AdminAuthenticationForm):
         field.validators.append(MaxLengthValidator(field.max_length))
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(CategoriesByNameMixin, forms.ModelForm):
     """The article form remembers which version the editor opened (optimistic concurrency)."""
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -43,10 +43,11 @@ from .conversion import HANT, title_key  # noqa: F401  (THE title normalisation;
 from .images.markup import figure_names, is_figure_target, parse_figure
 from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, math_rule, render_math
 from .scripts import LABELS, parse_variants, rule_text
-from .wikilinks import wikilink_targets
+from .wikilinks import create_article_url, wikilink_targets
 
 # UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
 REDLINK_TITLE = _("条目尚未撰写")
+REDLINK_CREATE_TITLE = _("条目尚未撰写：点击创建")
 UNKNOWN_KEY_TITLE = _("没有这个参考文献键")
 
 # -{F|…}-: one or more flags before the first pipe (MediaWiki allows "A;H" and similar).
@@ -132,6 +133,7 @@ class RenderContext:
     citations: CitationState | None = None
     redlinks: list[str] = field(default_factory=list)
     show_editor_notes: bool = False
+    create_links: bool = False  # red links open "create this article" (an editor's article page)
     images: dict = field(default_factory=dict)  # image name → articles.images.models.Image
     missing_images: list[str] = field(default_factory=list)  # figures whose file is missing
     display_title: str = ""  # set by a -{T|…}- in the text (MediaWiki's title conversion)
@@ -272,6 +274,9 @@ def _render_wikilink(self, tokens, idx, options, env) -> str:
         return f'<a href="{escape(url)}" class="wikilink">{escape(label)}</a>'
     if target not in context.redlinks:
         context.redlinks.append(target)
+    if context.create_links:
+        return (f'<a href="{escape(create_article_url(target))}" class="redlink" '
+                f'title="{escape(REDLINK_CREATE_TITLE)}">{escape(label)}</a>')
     return f'<span class="redlink" title="{escape(REDLINK_TITLE)}">{escape(label)}</span>'
 
 
@@ -552,9 +557,12 @@ def source_in(stored: str, variant: str, terms=(), *, vocabulary: bool = True) -
 
 
 def render_article(article, script: str, *, show_editor_notes: bool = False,
-                   shared: dict | None = None) -> RenderedArticle:
+                   shared: dict | None = None, create_links: bool = False) -> RenderedArticle:
     """Render an article (with prefetched sections and references) in ``script`` (or a regional
     variant: the script's text with the region's vocabulary).
+
+    ``create_links``: red links lead to the admin's "create this article" (the editor's article
+    page; not the live preview, where following a link would leave the form being edited).
 
     Citations are numbered across the lead and then the sections, in that order; references
     list in citation order, uncited ones after them. ``shared`` (a dict the caller keeps across
@@ -605,6 +613,7 @@ def render_article(article, script: str, *, show_editor_notes: bool = False,
         links=resolve_titles(targets, variant or script, shared[target_key]),
         citations=CitationState(known_keys={r.key for r in references}),
         show_editor_notes=show_editor_notes,
+        create_links=create_links,
         images=shared[image_key],
     )
     context.eager_figure = True  # the lead's first figure is in view when the page opens
@@ -630,7 +639,8 @@ def render_article(article, script: str, *, show_editor_notes: bool = False,
 
     citations = context.citations
     reference_context = RenderContext(script=script, variant=variant, links=context.links,
-                                      redlinks=context.redlinks, show_editor_notes=show_editor_notes)
+                                      redlinks=context.redlinks, show_editor_notes=show_editor_notes,
+                                      create_links=create_links)
     ordered = sorted(references, key=lambda r: (citations.numbers.get(r.key, 10**9), r.position, r.pk))
     next_number = len(citations.numbers)
     rendered_references = []

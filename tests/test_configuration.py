@@ -54,3 +54,20 @@ def test_secret_key_required_without_debug(debug):
 def test_pool_can_be_turned_off():
     probe = settings_with(SECRET_KEY="x", DATABASE_URL="postgres://root@127.0.0.1:5432/test", DATABASE_POOL="0")
     assert probe["pool"] is None
+
+
+@pytest.mark.parametrize("command", [["import_wiki", "articles/demo/"], ["migrate", "--check"]])
+def test_management_command_without_secret_key_says_so_in_one_line(command, tmp_path):
+    """`python manage.py import_wiki …` as the README once wrote it, under production settings
+    (a developer's shell: no DEBUG, no SECRET_KEY, no settings module chosen)."""
+    unset = {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    # Should the settings ever load, the command works on a throw-away database, not the checkout's.
+    clean["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    result = subprocess.run([sys.executable, "manage.py", *command], env=clean, cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SECRET_KEY must be set" in lines[0] and "DEBUG=1" in lines[0]

@@ -239,6 +239,16 @@ def test_image_page_shows_credit_and_only_published_articles(client, media_root)
     assert published in image.articles.all()
 
 
+def test_image_page_title_is_in_the_readers_script(client, media_root):
+    """The 繁體 page says 圖片：… (its catalogue entry was a fuzzy 分類：…, so 简体 showed)."""
+    image = uploaded("签字.jpg", width=900, height=600)
+    for script, label, other in (("zh-hant", "圖片：签字.jpg", "图片："), ("zh-hans", "图片：签字.jpg", "圖片：")):
+        with translation.override(script):
+            html = client.get(image.get_absolute_url()).content.decode()
+        assert f"<h1>{label}</h1>" in html, script  # the file name is a name: not converted
+        assert other not in html
+
+
 def test_image_without_file_has_no_public_page(client):
     image = Image.objects.create(name="未上传.jpg")
     assert client.get(image.get_absolute_url()).status_code == 404

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from io import StringIO
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from articles.importing import convert_inline, parse_wiki_markdown, wiki_target
 from articles.models import Article, Category, GlossaryTerm, Reference, Section
-from tests.conftest import CORPUS, CORPUS_FILES, SEED, needs_corpus, run_import, snapshot
+from tests.conftest import CORPUS, CORPUS_FILES, ROOT, SEED, needs_corpus, run_import, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +210,29 @@ def test_whole_corpus_twice_is_idempotent():
     second = run_import(str(CORPUS))
     assert f"{len(CORPUS_FILES)} created" in first and f"{len(CORPUS_FILES)} updated" in second
     assert counts == (Article.objects.count(), Section.objects.count(), Reference.objects.count(), Category.objects.count())
+
+
+def test_only_new_leaves_an_edited_article_alone(db):
+    """`make run` imports the demo article with --only-new on every start: an editor's edits stay."""
+    run_import(str(SEED), "--status", "published", "--only-new")
+    article = Article.objects.get()
+    article.lead_zh_hans, article.lead_zh_hant = "编辑改过的导言。", ""
+    article.status = Article.Status.DRAFT
+    article.save()
+    output = run_import(str(SEED), "--status", "published", "--only-new")
+    assert "0 created, 0 updated, 1 already present" in output
+    article.refresh_from_db()
+    assert article.lead_zh_hans == "编辑改过的导言。" and article.status == Article.Status.DRAFT
+    # Without the flag the file wins (the idempotent update the importer always did).
+    run_import(str(SEED), "--status", "published")
+    article.refresh_from_db()
+    assert article.lead_zh_hans != "编辑改过的导言。" and article.status == Article.Status.PUBLISHED
+
+
+def test_make_run_imports_the_demo_only_when_absent():
+    """The Makefile's `run` target passes --only-new (read with `make -n`, which runs nothing)."""
+    if not shutil.which("make"):
+        pytest.skip("GNU make is not installed")
+    plan = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    imports = [line for line in plan.splitlines() if "import_wiki" in line]
+    assert imports and all("--only-new" in line for line in imports)

@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "csp",
-    "axes",
+    "articles.axes_labels.AxesConfig",  # django-axes, with Chinese names (see the module)
     "articles",
 ]
 

@@ -19,9 +19,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles import conversion
+from articles.admin_tabs import ScriptTabsAdmin
 from articles.either_script import EitherScriptMixin
 
 from .forms import BulkUploadForm, ImageAdminForm, MissingFileForm
@@ -62,7 +62,7 @@ class HasFileFilter(admin.SimpleListFilter):
 
 
 @admin.register(Image)
-class ImageAdmin(EitherScriptMixin, TabbedTranslationAdmin):
+class ImageAdmin(EitherScriptMixin, ScriptTabsAdmin):
     form = ImageAdminForm
     change_list_template = "admin/articles/image/change_list.html"
     delete_confirmation_template = "admin/articles/image/delete_confirmation.html"

@@ -70,6 +70,46 @@ def test_double_bracket_suggests_titles_and_inserts_in_the_fields_script(page: P
 
 
 @pytest.mark.browser
+def test_suggestions_open_at_the_caret_and_work_with_the_keyboard(page: Page) -> None:
+    for title in ("中苏互不侵犯条约", "中苏友好同盟条约", "中苏边界"):
+        ArticleFactory(title_zh_hans=title, status="published")
+    editor = EditorFactory(password=PASSWORD)
+    log_in(page, editor.username, PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    show_script_tab(page, "id_lead", "zh_hans")
+    area = page.locator("#id_lead_zh_hans")
+    area.fill("第一段。\n\n第二段。")
+    area.evaluate("(el) => { el.style.height = '400px'; el.setSelectionRange(0, 0); }")
+    area.press("End")  # the caret after 第一段。, on the text area's first line
+    area.press_sequentially("见[[中苏")
+    suggestions = page.locator(".title-suggestions")
+    expect(suggestions.locator("li")).to_have_count(3)
+    box, listed = area.bounding_box(), suggestions.bounding_box()
+    # Under the first line, where the caret is, not under the 400 px text area.
+    assert box["y"] < listed["y"] < box["y"] + 60, (box, listed)
+    assert listed["x"] > box["x"] + 40  # beside the typed text, not at the text area's left edge
+    first = suggestions.locator("li").nth(0).text_content()
+    second = suggestions.locator("li").nth(1).text_content()
+    expect(suggestions.locator("li").nth(0)).to_have_attribute("aria-selected", "true")
+    area.press("ArrowDown")
+    expect(suggestions.locator("li").nth(1)).to_have_attribute("aria-selected", "true")
+    area.press("ArrowDown")
+    area.press("ArrowUp")
+    area.press("Enter")
+    expect(area).to_have_value(f"第一段。见[[{second}]]\n\n第二段。")
+    assert first != second
+    expect(suggestions).to_be_hidden()
+
+    # Escape closes the list and leaves the text as typed; Enter is a new line again.
+    area.press_sequentially(" [[中苏")
+    expect(suggestions.locator("li")).to_have_count(3)
+    area.press("Escape")
+    expect(suggestions).to_be_hidden()
+    area.press("Enter")
+    expect(area).to_have_value(f"第一段。见[[{second}]] [[中苏\n\n\n第二段。")
+
+
+@pytest.mark.browser
 def test_dashboard_lists_a_change_made_by_another_editor(page: Page) -> None:
     from tests.test_dashboard import changed_by_another_editor
 

@@ -4,6 +4,9 @@ Idempotent (an article is matched by title in either script and updated), one tr
 article; a bad file is reported with its path and reason and the rest go on; the exit status is
 non-zero when any file failed. ``--dry-run`` imports inside a transaction that is rolled back.
 ``--media DIR`` then gives every image without a file the file of the same name found in DIR.
+``--only-new`` imports only the articles not yet in the database (same identity rule as an update,
+``article_for_import``) and leaves the others untouched: ``make run`` imports the demo article so,
+and an editor's edits to it survive the next start.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from django.db import transaction
 
 from articles.images.models import Image
 from articles.images.sources import attach_from_folder
-from articles.importing import ImportFailure, read_article_file, save_article
+from articles.importing import ImportFailure, article_for_import, read_article_file, save_article
 
 SKIPPED_NAMES = {"readme.md"}
 
@@ -52,17 +55,21 @@ class Command(BaseCommand):
             help="status of imported articles (default: draft for new ones, unchanged for existing ones)",
         )
         parser.add_argument(
+            "--only-new", action="store_true",
+            help="import only articles that are not in the database yet; leave existing ones (and their edits) as they are",
+        )
+        parser.add_argument(
             "--media", type=Path, default=None, metavar="DIR",
             help="folder of image files: images the articles use and that have no file get the file of the same name",
         )
 
     def handle(self, *args, paths: list[Path], dry_run: bool, status: str | None, media: Path | None = None,
-               **options):
+               only_new: bool = False, **options):
         if media is not None and not media.is_dir():
             raise CommandError(f"{media}: no such folder")
         files, failures = collect_files(paths)
         missing = len(failures)
-        counts = {"created": 0, "updated": 0, "sections": 0, "references": 0, "categories": 0}
+        counts = {"created": 0, "updated": 0, "kept": 0, "sections": 0, "references": 0, "categories": 0}
         interactive = self.stdout.isatty()
         start = time.perf_counter()
         try:
@@ -70,9 +77,15 @@ class Command(BaseCommand):
             with transaction.atomic() if dry_run else contextlib.nullcontext():
                 for number, path in enumerate(files, start=1):
                     try:
+                        parsed = read_article_file(path)
+                        if only_new and (existing := article_for_import(parsed)) is not None:
+                            counts["kept"] += 1
+                            self._progress(interactive, number, len(files), path,
+                                           f"already present, left as it is: {existing.title_zh_hans}")
+                            continue
                         with reversion.create_revision():
                             reversion.set_comment(f"import_wiki {path.name}")
-                            result = save_article(read_article_file(path), status=status)
+                            result = save_article(parsed, status=status)
                     except ImportFailure as error:
                         failures.append((path, str(error)))
                         self._progress(interactive, number, len(files), path, f"FAILED: {error}")
@@ -97,9 +110,12 @@ class Command(BaseCommand):
         if interactive:
             self.stdout.write("")
         done = counts["created"] + counts["updated"]
+        kept = f"{counts['kept']} already present (left as they are), " if only_new else ""
         self.stdout.write(
             f"{'Dry run — nothing saved. Would have: ' if dry_run else ''}"
-            f"{counts['created']} created, {counts['updated']} updated, {len(failures)} failed; "
+            f"{counts['created']} created, {counts['updated']} updated, "
+            f"{kept}"
+            f"{len(failures)} failed; "
             f"{counts['sections']} sections, {counts['references']} references, {counts['categories']} categories; "
             f"{done / elapsed:.1f} articles/s"
         )

@@ -3,7 +3,8 @@
      the editor stops typing;
    - conversion review: every character the converter had to guess is highlighted with the
      alternatives; "固定此处" writes -{zh-hans:X;zh-hant:Y}- into the text, the glossary buttons add a term;
-   - typing [[ in a text area suggests article titles (either script), inserted in the field's script.
+   - typing [[ in a text area suggests article titles (either script) at the caret, chosen with the
+     arrow keys and Enter (Escape closes), inserted in the field's script.
    A static file because the CSP allows scripts from this site only; server HTML is already
    sanitised, and titles are inserted as text. */
 function initArticleEditor() {
@@ -52,12 +53,26 @@ function initArticleEditor() {
       panes.forEach(function (pane) { paneBody(pane).innerHTML = result[pane.dataset.script]; });
       reviewList.innerHTML = result.review;
       reviewCount.textContent = "(" + result.unreviewed + ")";
+      showWarnings(result.warnings || []);
       root.dataset.ready = "1";
     }).catch(function (error) {
       reviewCount.textContent = (error && error.message) || root.dataset.error;
     }).finally(function () {
       inFlight = null;
       if (pending) { pending = false; refresh(); }
+    });
+  }
+
+  // Wikitext typed by habit ('''粗體''', <ref>, {{cite}} …): the server finds it (articles/wikitext.py)
+  // and says what to write instead; shown beside the markup help, as text.
+  var warningList = document.getElementById("wikitext-warnings");
+  function showWarnings(warnings) {
+    if (!warningList) { return; }
+    warningList.textContent = "";
+    warnings.forEach(function (warning) {
+      var item = document.createElement("li");
+      item.textContent = warning;
+      warningList.appendChild(item);
     });
   }
 
@@ -166,7 +181,12 @@ function initArticleEditor() {
 
   function scriptOf(area) { return /_zh_hant$/.test(area.name) ? "zh-hant" : "zh-hans"; }
 
-  function hide() { list.hidden = true; list.textContent = ""; }
+  function hide() {
+    list.hidden = true;
+    list.textContent = "";
+    highlighted = -1;
+    if (active) { active.removeAttribute("aria-activedescendant"); }
+  }
 
   function choose(title) {
     if (!active || !partial) { return; }
@@ -181,6 +201,32 @@ function initArticleEditor() {
     active.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
+  var highlighted = -1;
+
+  function highlight(index) {
+    var items = list.children;
+    if (!items.length) { return; }
+    highlighted = (index + items.length) % items.length;
+    Array.prototype.forEach.call(items, function (item, i) {
+      item.setAttribute("aria-selected", i === highlighted ? "true" : "false");
+      item.classList.toggle("active", i === highlighted);
+    });
+    if (active) { active.setAttribute("aria-activedescendant", items[highlighted].id); }
+  }
+
+  // The list opens under the caret (textarea-caret measures it through a mirror element), not
+  // under the whole text area: in a long body the text area's bottom can be far from the [[.
+  function placeUnderCaret(area) {
+    var box = area.getBoundingClientRect();
+    var caret = window.getCaretCoordinates(area, area.selectionStart);
+    var left = box.left + caret.left - area.scrollLeft;
+    // caret.height is NaN when the line height is "normal": then the font size says it.
+    var lineHeight = caret.height || parseFloat(window.getComputedStyle(area).fontSize) * 1.4;
+    var top = box.top + caret.top - area.scrollTop + lineHeight + 2;
+    list.style.left = (window.scrollX + Math.min(left, document.documentElement.clientWidth - list.offsetWidth - 4)) + "px";
+    list.style.top = (window.scrollY + Math.min(Math.max(top, box.top), box.bottom)) + "px";
+  }
+
   function suggest(area) {
     var before = area.value.slice(0, area.selectionStart);
     var match = /\[\[([^\[\]|\n]{1,40})$/.exec(before);
@@ -191,18 +237,18 @@ function initArticleEditor() {
     fetch(url, { credentials: "same-origin" }).then(function (response) { return response.json(); })
       .then(function (result) {
         list.textContent = "";
-        (result.titles || []).forEach(function (title) {
+        (result.titles || []).forEach(function (title, index) {
           var item = document.createElement("li");
           item.setAttribute("role", "option");
+          item.id = "title-suggestion-" + index;
           item.textContent = title;
           item.addEventListener("mousedown", function (event) { event.preventDefault(); choose(title); });
           list.appendChild(item);
         });
         if (!list.children.length) { hide(); return; }
-        var box = area.getBoundingClientRect();
-        list.style.left = (window.scrollX + box.left) + "px";
-        list.style.top = (window.scrollY + box.bottom) + "px";
         list.hidden = false;
+        placeUnderCaret(area);
+        highlight(0);
       });
   }
 
@@ -212,10 +258,20 @@ function initArticleEditor() {
     clearTimeout(suggestTimer);
     suggestTimer = setTimeout(function () { suggest(area); }, 150);
   });
+  // Arrow keys move through the suggestions, Enter (or Tab) inserts the highlighted one, Escape
+  // closes the list; with the list closed every key does what it does in a text area.
   form.addEventListener("keydown", function (event) {
     if (list.hidden || event.target !== active) { return; }
-    if (event.key === "Escape") { hide(); }
-    if (event.key === "Enter" && list.firstChild) { event.preventDefault(); choose(list.firstChild.textContent); }
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      highlight(highlighted + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      hide();
+    } else if ((event.key === "Enter" || event.key === "Tab") && list.children[highlighted]) {
+      event.preventDefault();
+      choose(list.children[highlighted].textContent);
+    }
   });
   // Hide once focus has really left the text area (a focusout from the script tab that was just
   // clicked must not hide suggestions that arrived meanwhile).
