@@ -6,6 +6,7 @@ save the models fill whichever script the editor did not touch (see ``ScriptSync
 from __future__ import annotations
 
 import re
+from datetime import MAXYEAR, MINYEAR
 
 from django import forms
 from django.contrib import admin, messages
@@ -122,10 +123,22 @@ class CalendarBoundedChangeList(ChangeList):
     after is out of range) is an invalid filter like any other (``?e=1``), not a 500."""
 
     def get_filters(self, request: HttpRequest):
+        # A year lookup on any date field (not only the hierarchy's) fails while the query is
+        # compiled, outside this method, so its value is checked here first.
+        for key, values in request.GET.lists():
+            if key.endswith("__year") and not all(v.strip().isdigit() and MINYEAR < int(v) < MAXYEAR for v in values):
+                raise IncorrectLookupParameters(f"{key}: year out of range")
         try:
             return super().get_filters(request)
         except (ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
+
+
+class CalendarBoundedDates:
+    """For an admin whose model has dates: out-of-calendar date filters are invalid filters."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return CalendarBoundedChangeList
 
 
 #: Wanted titles per page (the list was one 6,800 px page with 200 rows).
@@ -133,7 +146,7 @@ WANTED_PER_PAGE = 50
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownKeepsIndentation, EitherScriptMixin, VersionAdmin, ScriptTabsAdmin):
+class ArticleAdmin(CalendarBoundedDates, MarkdownKeepsIndentation, EitherScriptMixin, VersionAdmin, ScriptTabsAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -159,9 +172,6 @@ class ArticleAdmin(MarkdownKeepsIndentation, EitherScriptMixin, VersionAdmin, Sc
         # textarea-caret (vendored, MIT): where the caret is, for the [[ suggestions.
         js = ("admin/js/image_chooser.js", "vendor/textarea-caret/index.js", "admin/js/article_editor.js")
         css = {"all": ("admin/css/image_chooser.css", "admin/css/article_editor.css")}
-
-    def get_changelist(self, request: HttpRequest, **kwargs):
-        return CalendarBoundedChangeList
 
     # Recovering a deleted article is undoing a delete: the same right (superusers; editors have
     # no delete permission). django-reversion asks only for add and change (issue 26).
@@ -598,7 +608,7 @@ class NamedGlossaryTermInline(admin.TabularInline):
 
 
 @admin.register(NamedGlossary)
-class NamedGlossaryAdmin(VersionAdmin):
+class NamedGlossaryAdmin(CalendarBoundedDates, VersionAdmin):
     """Named glossaries: structured forms per variant, the articles and categories that use
     them, and their history (django-reversion). Saving re-renders and purges exactly the pages
     using the glossary (``serving/invalidation.py``)."""
