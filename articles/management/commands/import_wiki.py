@@ -70,7 +70,9 @@ class Command(BaseCommand):
             with transaction.atomic() if dry_run else contextlib.nullcontext():
                 for number, path in enumerate(files, start=1):
                     try:
-                        with reversion.create_revision():
+                        # Managed manually: save_article adds the article (following its parts)
+                        # once at the end; automatic adds followed every relation at each save.
+                        with reversion.create_revision(manage_manually=True):
                             reversion.set_comment(f"import_wiki {path.name}")
                             result = save_article(read_article_file(path), status=status)
                     except ImportFailure as error:
