@@ -531,6 +531,9 @@ class Article(SluggedMixin, ScriptSyncedModel):
     search_tokens = models.TextField(editable=False, default="")
     # Characters OpenCC had to guess and no editor has reviewed yet (conversion_review.py).
     unreviewed_characters = models.PositiveIntegerField(_("待审校字"), editable=False, default=0)
+    # The digest of the file an import made this article from (``import_wiki``): a re-run skips a
+    # file whose digest an article carries. Any other save of the article or a part clears it.
+    import_digest = models.CharField(max_length=64, editable=False, blank=True, default="")
     tags = TaggableManager(
         verbose_name=_("标签"), through=TaggedArticle, manager=ScriptTaggableManager, blank=True
     )
@@ -626,16 +629,19 @@ class Article(SluggedMixin, ScriptSyncedModel):
             [tuple(v or "" for v in row) for row in self.references.values_list("text_zh_hans", "text_zh_hant")],
         )
 
-    def rebuild_derived(self, texts: "ArticleTexts | None" = None, *, links: bool = True) -> None:
+    def rebuild_derived(self, texts: "ArticleTexts | None" = None, *, links: bool = True,
+                        import_digest: str = "") -> None:
         """Everything kept from the texts — search columns, unreviewed count (one update) and
         link table — from one read of the parts: what every save of the article or a part runs
-        (``links=False``: a reference, whose text holds no wikilink the link table counts)."""
+        (``links=False``: a reference, whose text holds no wikilink the link table counts). The
+        import digest is set by the importer and cleared by every other save."""
         texts = self.part_texts() if texts is None else texts
         count = conversion_review.unreviewed_count(texts.review_pairs(), self.glossary())
         Article.objects.filter(pk=self.pk).update(
             **search.search_columns(*texts.title, texts.search_texts()), unreviewed_characters=count,
+            import_digest=import_digest,
         )
-        self.unreviewed_characters = count
+        self.unreviewed_characters, self.import_digest = count, import_digest
         if links:
             self._replace_links(texts.link_texts())
 

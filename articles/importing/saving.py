@@ -87,10 +87,11 @@ def validated(instance, *, exclude: tuple[str, ...] = ()) -> None:
         raise ImportFailure(f"{instance._meta.verbose_name}: {problems}") from None
 
 
-def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResult:
+def save_article(parsed: ParsedArticle, status: str | None = None, import_digest: str = "") -> ImportResult:
     """Create or update the article and replace its sections, references and categories.
 
     Runs in one transaction: an error leaves the database as it was for this article.
+    ``import_digest`` (``import_wiki``'s digest of the file) is kept on the article.
     """
     # Field lengths are the model's: the reader (pure text) knows nothing of them.
     parsed = dataclasses.replace(parsed, title=parsed.title[:Article._meta.get_field("title").max_length])
@@ -165,7 +166,7 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
         # The parts' signals are off (bulk_create skips them anyway): the search columns, link
         # table and unreviewed count once, here, and (inside a revision) the article recorded
         # again now that its parts exist.
-        article.rebuild_derived()
+        article.rebuild_derived(import_digest=import_digest)
         sync_article_images(article)  # every [[File:…]] gets its image record (without a file if new)
         if reversion.is_active():
             reversion.add_to_revision(article)
