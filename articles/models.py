@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from . import conversion, conversion_review, search
+from . import conversion, conversion_review, lookups, search  # noqa: F401 — lookups registers __any_of
 from .conversion import HANS, HANT
 from .scripts import current_script
 from .text import has_control_characters, without_control_characters
@@ -465,11 +465,12 @@ class ArticleQuerySet(models.QuerySet):
         kinds = set(kinds)
         query = Q(pk__in=[])
         if "title" in kinds:
-            query |= Q(title_zh_hans__in=forms) | Q(title_zh_hant__in=forms)
+            query |= Q(title_zh_hans__any_of=forms) | Q(title_zh_hant__any_of=forms)
         if "slug" in kinds:
-            query |= Q(slug_zh_hans__in=forms) | Q(slug_zh_hant__in=forms) | Q(slug_redirects__slug__in=forms)
+            query |= (Q(slug_zh_hans__any_of=forms) | Q(slug_zh_hant__any_of=forms)
+                      | Q(slug_redirects__slug__any_of=forms))
         if "alias" in kinds:
-            query |= Q(aliases__key__in={conversion.title_key(name) for name in names})
+            query |= Q(aliases__key__any_of={conversion.title_key(name) for name in names})
         return self.filter(query).distinct()
 
 

@@ -4,12 +4,22 @@ Idempotent (an article is matched by title in either script and updated), one tr
 article; a bad file is reported with its path and reason and the rest go on; the exit status is
 non-zero when any file failed. ``--dry-run`` imports inside a transaction that is rolled back.
 ``--media DIR`` then gives every image without a file the file of the same name found in DIR.
+
+At scale (issue 24): each imported article keeps a digest of its file (name, bytes, ``--status``),
+so a run that was interrupted (Ctrl-C stops after the current file; ``--limit N`` after N files)
+is resumed by running it again — files imported and unchanged are skipped (``--force`` imports
+them anyway; any other save of the article clears its digest). Memory stays flat: one file at a
+time, one transaction per article, bounded memos. The stored renderings of the published
+articles are built in batches once the files are done, not one render per commit. A progress
+bar (tqdm) shows on a terminal; otherwise a line per file (``--quiet``: none).
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -56,6 +66,27 @@ def file_digest(path: Path, status: str | None) -> str:
     return digest.hexdigest()
 
 
+class _StopRequest:
+    """Ctrl-C (SIGINT) stops the import after the file being saved, which commits or rolls back
+    whole; a second Ctrl-C interrupts at once. (A KeyboardInterrupt raised inside a query is
+    turned into a query error by psycopg, which the per-file error handling would swallow.)"""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+
+    def _handle(self, signum, frame) -> None:
+        self.requested = True
+        self.restore()
+
+    def restore(self) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
+
+
 class Command(BaseCommand):
     help = "Import wiki articles exported to Markdown by pandoc (files or folders)."
 
@@ -90,6 +121,7 @@ class Command(BaseCommand):
         start = time.perf_counter()
         interrupted = None
         bar = tqdm(total=len(files), unit="file", disable=not interactive, file=sys.stdout, dynamic_ncols=True)
+        stop = _StopRequest()
         try:
             # Each article commits on its own; a dry run wraps them all in one rolled-back transaction.
             # Stored renderings are built once at the end, in batches (collected_for_bulk).
@@ -98,6 +130,9 @@ class Command(BaseCommand):
                 for number, path in enumerate(files, start=1):
                     if limit is not None and number > limit:
                         interrupted = f"stopped after {limit} files (--limit)"
+                        break
+                    if stop.requested:
+                        interrupted = f"interrupted (Ctrl-C) after {number - 1} of {len(files)} files"
                         break
                     bar.update(1)
                     try:
@@ -111,9 +146,6 @@ class Command(BaseCommand):
                         with reversion.create_revision(manage_manually=True):
                             reversion.set_comment(f"import_wiki {path.name}")
                             result = save_article(read_article_file(path), status=status, import_digest=digest)
-                    except KeyboardInterrupt:
-                        interrupted = f"interrupted at file {number} of {len(files)}"
-                        break
                     except ImportFailure as error:
                         failures.append((path, str(error)))
                         self._failed(bar, interactive, number, len(files), path, error)
@@ -137,6 +169,8 @@ class Command(BaseCommand):
                     raise DryRunRollback
         except DryRunRollback:
             pass
+        finally:
+            stop.restore()
         elapsed = max(time.perf_counter() - start, 1e-9)
         done = counts["created"] + counts["updated"]
         self.stdout.write(
