@@ -687,14 +687,17 @@ class Article(SluggedMixin, ScriptSyncedModel):
                 return found
         return None
 
-    def set_aliases(self, names: Iterable[str]) -> None:
+    def set_aliases(self, names: Iterable[str], *, has_aliases: bool = True) -> None:
         """Make ``names`` this article's aliases (matched by :func:`title_key`), replacing the former
         ones. A name equal to the title is kept too: the importer records every bold lead term,
-        which also tells its identity rule that this article already follows the file-name rule."""
+        which also tells its identity rule that this article already follows the file-name rule.
+        ``has_aliases=False`` (an article just created) skips looking for former ones."""
         limit = ArticleAlias._meta.get_field("name").max_length
         wanted = {conversion.title_key(n[:limit]): n.strip()[:limit] for n in names if n and n.strip()}
-        self.aliases.exclude(key__in=wanted).delete()
-        existing = set(self.aliases.values_list("key", flat=True))
+        existing: set[str] = set()
+        if has_aliases:
+            self.aliases.exclude(key__in=wanted).delete()
+            existing = set(self.aliases.values_list("key", flat=True))
         ArticleAlias.objects.bulk_create(
             ArticleAlias(article=self, name=name, key=key) for key, name in wanted.items() if key not in existing
         )

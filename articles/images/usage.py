@@ -41,9 +41,14 @@ def ensure_images(names: list[str]) -> list[Image]:
     return [existing[name] for name in names if name in existing]
 
 
-def sync_article_images(article: Article) -> list[Image]:
-    """Make the article's figure records exist and record its usage; returns its images."""
-    images = ensure_images(article_figure_names(article))
+def sync_article_images(article: Article, texts: list[str] | None = None, *, had_images: bool = True) -> list[Image]:
+    """Make the article's figure records exist and record its usage; returns its images.
+    ``texts``: its lead and section bodies when the caller has them (no query to read them);
+    ``had_images=False`` (an article just created): nothing to do when it names no figure."""
+    names = article_figure_names(article) if texts is None else figure_names(t or "" for t in texts)
+    if not names and not had_images:
+        return []
+    images = ensure_images(names)
     article.figure_images.set(images)
     return images
 

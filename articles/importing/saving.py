@@ -126,12 +126,13 @@ def save_article(parsed: ParsedArticle, status: str | None = None, import_digest
         article.save()
 
         if parsed.aliases is not None:
-            article.set_aliases(parsed.aliases)
+            article.set_aliases(parsed.aliases, has_aliases=not created)
 
         for hans, hant in parsed.glossary:
             GlossaryTerm.objects.update_or_create(article=article, hans=hans, defaults={"hant": hant})
 
-        article.sections.all().delete()
+        if not created:  # a new article has no parts to replace (and no query to find that out)
+            article.sections.all().delete()
         sections = []
         heading_limit = Section._meta.get_field("heading").max_length
         for position, section in enumerate(parsed.sections, start=1):
@@ -146,7 +147,8 @@ def save_article(parsed: ParsedArticle, status: str | None = None, import_digest
             validated(section, exclude=("article",))
         Section.objects.bulk_create(sections)
 
-        article.references.all().delete()
+        if not created:
+            article.references.all().delete()
         references = []
         key_limit = Reference._meta.get_field("key").max_length
         for position, reference in enumerate(parsed.references, start=1):
@@ -160,14 +162,19 @@ def save_article(parsed: ParsedArticle, status: str | None = None, import_digest
         Reference.objects.bulk_create(references)
 
         categories = _categories(parsed.categories)
-        article.categories.set(categories)
+        if not created:
+            article.categories.set(categories)
+        elif categories:
+            article.categories.add(*categories)
         if parsed.tags is not None:
             article.tags.set(parsed.tags)
         # The parts' signals are off (bulk_create skips them anyway): the search columns, link
         # table and unreviewed count once, here, and (inside a revision) the article recorded
         # again now that its parts exist.
         article.rebuild_derived(import_digest=import_digest)
-        sync_article_images(article)  # every [[File:…]] gets its image record (without a file if new)
+        # Every [[File:…]] gets its image record (without a file if new).
+        texts = [article.lead_zh_hans, article.lead_zh_hant, *(t for s in sections for t in (s.body_zh_hans, s.body_zh_hant))]
+        sync_article_images(article, texts, had_images=not created)
         if reversion.is_active():
             reversion.add_to_revision(article)
         return ImportResult(article, created, len(sections), len(references), len(categories))
