@@ -57,14 +57,19 @@ def run_import(env: dict[str, str], folder: Path, interrupt_after: float | None)
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
         )
         interrupted = False
-        while True:
-            pid, _, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if not interrupted and interrupt_after is not None and time.perf_counter() - started > interrupt_after:
-                process.send_signal(signal.SIGINT)  # as an operator's Ctrl-C
-                interrupted = True
-            time.sleep(0.2)
+        try:
+            while True:
+                pid, _, usage = os.wait4(process.pid, os.WNOHANG)
+                if pid:
+                    break
+                if not interrupted and interrupt_after is not None and time.perf_counter() - started > interrupt_after:
+                    process.send_signal(signal.SIGINT)  # as an operator's Ctrl-C
+                    interrupted = True
+                time.sleep(0.2)
+        except BaseException:  # this bench stopped (SIGTERM, Ctrl-C): never leave the import running
+            process.kill()
+            process.wait()
+            raise
         process.returncode = 0  # reaped by wait4 above
         log.seek(0)
         output = log.read()
@@ -84,6 +89,7 @@ def main() -> int:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up the folder and the child
     if not args.corpus.is_dir():
         print(f"import_bench: no corpus at {args.corpus}", file=sys.stderr)
         return 2
