@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from site_bench import (REPO, SEED, fetch, gunicorn, manage, median_result, recreate_database, run_wrk,  # noqa: E402
                         seed_article, server_env, setup_django)
 
-#: (what, target, 2026-12-03 figure, turn 1 figure) — the rows of the report.
+#: Per row of the report: (target, figure of 2026-12-03, figure of turn 1).
 EARLIER = {
     "save": ("≤ 150 ms", "1,444 ms", "92–123 ms"),
     "import": ("≥ 30 articles/s", "5.7 articles/s", "34 articles/s"),
