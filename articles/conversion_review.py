@@ -26,6 +26,7 @@ from typing import Iterable
 
 from . import conversion
 from .conversion import HANS, HANT, Glossary
+from .text_memo import TextMemo
 
 CANDIDATES_FILE = Path(__file__).with_name("data") / "opencc_character_tables.tsv"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -248,16 +249,21 @@ def review_source(hans: str, hant: str, written: str | None,
     return source_script(hans, hant, glossary)
 
 
+def _pair_count(hans: str, hant: str, written: str | None, glossary: Glossary) -> int:
+    script = review_source(hans, hant, written, glossary)
+    return count_ambiguous(hans if script == HANS else hant, script, glossary) if script else 0
+
+
+# Each text's count is remembered (articles/text_memo.py), so a save recounts only the parts that
+# changed (issue 24); the counts are small numbers, so the bound (characters seen) is generous.
+_pair_counts = TextMemo(_pair_count, max_chars=20_000_000)
+
+
 def unreviewed_count(pairs, glossary: Glossary = conversion.EMPTY_GLOSSARY) -> int:
     """Ambiguous characters left in ``(hans, hant)`` or ``(hans, hant, written script)`` items,
     counted in the script each was written in."""
-    total = 0
-    for hans, hant, *written in pairs:
-        script = review_source(hans, hant, written[0] if written else None, glossary)
-        if script:
-            text = hans if script == HANS else hant
-            total += count_ambiguous(text, script, glossary)
-    return total
+    return sum(_pair_counts((hans or "", hant or ""), (written[0] if written else None, glossary))
+               for hans, hant, *written in pairs)
 
 
 # --- regional vocabulary (issue 25) -------------------------------------------------------------

@@ -6,7 +6,11 @@ DESIGN.md ("Two scripts") to those pairs: whatever the editor typed in one scrip
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from functools import lru_cache
@@ -26,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from . import conversion, search
+from . import conversion, conversion_review, lookups, search  # noqa: F401 — lookups registers __any_of
 from .conversion import HANS, HANT
 from .scripts import current_script
 from .slugs import TitleSlugField, title_slug
@@ -146,8 +150,10 @@ class ScriptSyncedModel(models.Model):
 
     def sync_scripts(self, glossary: conversion.Glossary | None = None) -> None:
         """Apply the save rule to every translated field (called by :meth:`save`) and record the
-        script each changed field was written in."""
-        glossary = self.glossary() if glossary is None else glossary
+        script each changed field was written in. The glossary is read (one query) only if a field
+        needs converting, once."""
+        if glossary is None:
+            glossary = functools.cache(self.glossary)
         stored = getattr(self, "_stored_scripts", {})
         written = dict(self.written_scripts or {})
         for name in self.script_synced_fields():
@@ -196,19 +202,34 @@ class ScriptSyncedModel(models.Model):
         """Models with a translated ``slug`` derive each empty script's slug from its title."""
 
 
+def _slug_base(base: str) -> str:
+    return (base or "item")[: SLUG_MAX_LENGTH - 6].strip("-") or "item"
+
+
+def unique_slugs(model: type[models.Model], column: str, bases: list[str], exclude_pk: Any = None) -> list[str]:
+    """Each of ``bases`` made unique in ``column`` by a numeric suffix (条约, 条约-2, 条约-3 …),
+    and unique among themselves, in one query."""
+    bases = [_slug_base(base) for base in bases]
+    if not bases:
+        return []
+    starts = Q()
+    for base in set(bases):
+        starts |= Q(**{f"{column}__startswith": base})
+    taken = set(model._default_manager.filter(starts).exclude(pk=exclude_pk).values_list(column, flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
 def unique_slug(model: type[models.Model], column: str, base: str, exclude_pk: Any) -> str:
     """``base`` made unique in ``column`` by a numeric suffix (条约, 条约-2, 条约-3 …)."""
-    base = (base or "item")[: SLUG_MAX_LENGTH - 6].strip("-") or "item"
-    taken = set(
-        model._default_manager.filter(**{f"{column}__startswith": base})
-        .exclude(pk=exclude_pk)
-        .values_list(column, flat=True)
-    )
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slugs(model, column, [base], exclude_pk)[0]
 
 
 class SluggedMixin:
@@ -302,6 +323,27 @@ class Category(SluggedMixin, ScriptSyncedModel):
     def find_by_any_name(cls, name: str) -> "Category | None":
         """The category a slug or name in either script names, if any."""
         return cls.objects.named(name).order_by("pk").first()
+
+    @classmethod
+    def create_named(cls, names: list[tuple[str, str]]) -> list["Category"]:
+        """New top-level categories named (Simplified, Traditional), by the rules of ``save()``
+        (control characters stripped, unique slugs from the names) in three queries whatever
+        their number: the importer creates several per article. A new category is on no article,
+        so there is no page to invalidate."""
+        categories = [cls(name_zh_hans=hans, name_zh_hant=hant) for hans, hant in names]
+        for category in categories:
+            category.record_written_scripts = False  # converted from an import's names: none was typed
+            strip_control_characters(category)
+            category.sync_scripts()  # reads the glossary only if a name needs converting
+        for script in (HANS, HANT):
+            column = field_name("slug", script)
+            bases = [slugify(getattr(c, field_name("name", script)) or "", allow_unicode=True) for c in categories]
+            for category, slug in zip(categories, unique_slugs(cls, column, bases)):
+                setattr(category, column, slug)
+        created = cls.objects.bulk_create(categories)
+        for category in created:
+            category._remember_scripts()
+        return created
 
     @classmethod
     def tree_paths(cls) -> dict[int, list[str]]:
@@ -494,12 +536,53 @@ class ArticleQuerySet(models.QuerySet):
         kinds = set(kinds)
         query = Q(pk__in=[])
         if "title" in kinds:
-            query |= Q(title_zh_hans__in=forms) | Q(title_zh_hant__in=forms)
+            query |= Q(title_zh_hans__any_of=forms) | Q(title_zh_hant__any_of=forms)
         if "slug" in kinds:
-            query |= Q(slug_zh_hans__in=forms) | Q(slug_zh_hant__in=forms) | Q(slug_redirects__slug__in=forms)
+            query |= (Q(slug_zh_hans__any_of=forms) | Q(slug_zh_hant__any_of=forms)
+                      | Q(slug_redirects__slug__any_of=forms))
         if "alias" in kinds:
-            query |= Q(aliases__key__in={conversion.title_key(name) for name in names})
+            query |= Q(aliases__key__any_of={conversion.title_key(name) for name in names})
         return self.filter(query).distinct()
+
+
+@dataclass(frozen=True)
+class ArticleTexts:
+    """An article's texts in both scripts: title and lead as (hans, hant), sections as
+    (heading hans, heading hant, body hans, body hant), references as (hans, hant)."""
+
+    title: tuple[str, str]
+    lead: tuple[str, str]
+    sections: list[tuple[str, ...]]
+    references: list[tuple[str, ...]]
+    #: ``written_scripts`` of the article, of each section and of each reference (in their order):
+    #: the script each field was written in, which the review counts from.
+    written: dict | None = None
+    section_written: tuple = ()
+    reference_written: tuple = ()
+
+    def search_texts(self) -> list[str]:
+        """The Simplified texts the search columns are made of, lead first."""
+        texts = [self.lead[0]]
+        for heading, _heading_hant, body, _body_hant in self.sections:
+            texts += [heading, body]
+        return texts + [text for text, _ in self.references]
+
+    def review_pairs(self) -> list[tuple[str, str, str | None]]:
+        """(hans, hant, the script it was written in or None) for every text."""
+        def written(record: dict | None, name: str) -> str | None:
+            return (record or {}).get(name)
+
+        pairs = [(*self.title, written(self.written, "title")), (*self.lead, written(self.written, "lead"))]
+        for index, part in enumerate(self.sections):
+            record = self.section_written[index] if index < len(self.section_written) else None
+            pairs += [(*part[:2], written(record, "heading")), (*part[2:], written(record, "body"))]
+        for index, part in enumerate(self.references):
+            record = self.reference_written[index] if index < len(self.reference_written) else None
+            pairs.append((*part, written(record, "text")))
+        return pairs
+
+    def link_texts(self) -> list[str]:
+        return [*self.lead, *(text for part in self.sections for text in part[2:])]
 
 
 class Article(SluggedMixin, ScriptSyncedModel):
@@ -537,6 +620,9 @@ class Article(SluggedMixin, ScriptSyncedModel):
     search_tokens = models.TextField(editable=False, default="")
     # Characters OpenCC had to guess and no editor has reviewed yet (conversion_review.py).
     unreviewed_characters = models.PositiveIntegerField(_("待审校字"), editable=False, default=0)
+    # The digest of the file an import made this article from (``import_wiki``): a re-run skips a
+    # file whose digest an article carries. Any other save of the article or a part clears it.
+    import_digest = models.CharField(max_length=64, editable=False, blank=True, default="")
     tags = TaggableManager(
         verbose_name=_("标签"), through=TaggedArticle, manager=ScriptTaggableManager, blank=True
     )
@@ -547,7 +633,13 @@ class Article(SluggedMixin, ScriptSyncedModel):
         verbose_name = _("条目")
         verbose_name_plural = _("条目")
         ordering = ["-updated_at", "pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            # named() looks articles up by title in either script on every import and render: an
+            # import of 10,000 files scanned the whole table twice per file without these.
+            models.Index(fields=["title_zh_hans"], name="article_title_zh_hans"),
+            models.Index(fields=["title_zh_hant"], name="article_title_zh_hant"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -622,47 +714,60 @@ class Article(SluggedMixin, ScriptSyncedModel):
                 if old and old != getattr(self, field_name("slug", script)):
                     ArticleSlugRedirect.objects.update_or_create(slug=old, defaults={"article": self})
 
+    def part_texts(self) -> "ArticleTexts":
+        """The texts of the article and its parts that derived data is made of (two queries)."""
+        sections = list(self.sections.values_list(
+            "heading_zh_hans", "heading_zh_hant", "body_zh_hans", "body_zh_hant", "written_scripts"))
+        references = list(self.references.values_list("text_zh_hans", "text_zh_hant", "written_scripts"))
+        return ArticleTexts(
+            (self.title_zh_hans or "", self.title_zh_hant or ""),
+            (self.lead_zh_hans or "", self.lead_zh_hant or ""),
+            [tuple(v or "" for v in row[:-1]) for row in sections],
+            [tuple(v or "" for v in row[:-1]) for row in references],
+            self.written_scripts, tuple(row[-1] for row in sections), tuple(row[-1] for row in references),
+        )
+
+    def rebuild_derived(self, texts: "ArticleTexts | None" = None, *, links: bool = True,
+                        import_digest: str = "") -> None:
+        """Everything kept from the texts — search columns, unreviewed count (one update) and
+        link table — from one read of the parts: what every save of the article or a part runs
+        (``links=False``: a reference, whose text holds no wikilink the link table counts). The
+        import digest is set by the importer and cleared by every other save."""
+        texts = self.part_texts() if texts is None else texts
+        count = conversion_review.unreviewed_count(texts.review_pairs(), self.glossary())
+        Article.objects.filter(pk=self.pk).update(
+            **search.search_columns(*texts.title, texts.search_texts()), unreviewed_characters=count,
+            import_digest=import_digest,
+        )
+        self.unreviewed_characters, self.import_digest = count, import_digest
+        if links:
+            self._replace_links(texts.link_texts())
+
     def rebuild_links(self) -> None:
         """Recompute :class:`ArticleLink` rows from the lead and section texts (both scripts)."""
+        self._replace_links(self.part_texts().link_texts())
+
+    def _replace_links(self, texts: list[str]) -> None:
         from .conversion import title_key
 
-        texts = [self.lead_zh_hans, self.lead_zh_hant]
-        for row in self.sections.values_list("body_zh_hans", "body_zh_hant"):
-            texts += row
         max_length = ArticleLink._meta.get_field("target").max_length
         targets = {title_key(t)[:max_length]: t[:max_length] for t in sorted(wikilink_targets(texts))}
         ArticleLink.objects.filter(source=self).delete()
-        ArticleLink.objects.bulk_create(
-            ArticleLink(source=self, target_key=key, target=target) for key, target in targets.items()
-        )
+        if targets:
+            ArticleLink.objects.bulk_create(
+                ArticleLink(source=self, target_key=key, target=target) for key, target in targets.items()
+            )
 
     def rebuild_search_document(self) -> None:
         """Recompute the search columns from the stored Simplified texts — lead, headings, bodies and
         references (two queries for the parts, one update)."""
-        texts = [self.lead_zh_hans]
-        for heading, body in self.sections.values_list("heading_zh_hans", "body_zh_hans"):
-            texts += [heading, body]
-        texts += list(self.references.values_list("text_zh_hans", flat=True))
-        Article.objects.filter(pk=self.pk).update(
-            **search.search_columns(self.title_zh_hans, self.title_zh_hant, texts)
-        )
+        texts = self.part_texts()
+        Article.objects.filter(pk=self.pk).update(**search.search_columns(*texts.title, texts.search_texts()))
 
     def count_unreviewed_characters(self) -> int:
         """Ambiguous characters left in the title, lead, headings, bodies and references, each
         reviewed in the script it was written in."""
-        from .conversion_review import unreviewed_count
-
-        def item(name: str, hans: str, hant: str, written: dict | None) -> tuple[str, str, str | None]:
-            return hans, hant, (written or {}).get(name)
-
-        items = [item(name, getattr(self, field_name(name, HANS)), getattr(self, field_name(name, HANT)),
-                      self.written_scripts) for name in ("title", "lead")]
-        for part in self.sections.values_list("heading_zh_hans", "heading_zh_hant", "body_zh_hans", "body_zh_hant",
-                                              "written_scripts"):
-            items += [item("heading", *part[:2], part[4]), item("body", *part[2:4], part[4])]
-        for hans, hant, written in self.references.values_list("text_zh_hans", "text_zh_hant", "written_scripts"):
-            items.append(item("text", hans, hant, written))
-        return unreviewed_count(items, self.glossary())
+        return conversion_review.unreviewed_count(self.part_texts().review_pairs(), self.glossary())
 
     def rebuild_review_count(self) -> None:
         count = self.count_unreviewed_characters()
@@ -682,14 +787,17 @@ class Article(SluggedMixin, ScriptSyncedModel):
                 return found
         return None
 
-    def set_aliases(self, names: Iterable[str]) -> None:
+    def set_aliases(self, names: Iterable[str], *, has_aliases: bool = True) -> None:
         """Make ``names`` this article's aliases (matched by :func:`title_key`), replacing the former
         ones. A name equal to the title is kept too: the importer records every bold lead term,
-        which also tells its identity rule that this article already follows the file-name rule."""
+        which also tells its identity rule that this article already follows the file-name rule.
+        ``has_aliases=False`` (an article just created) skips looking for former ones."""
         limit = ArticleAlias._meta.get_field("name").max_length
         wanted = {conversion.title_key(n[:limit]): n.strip()[:limit] for n in names if n and n.strip()}
-        self.aliases.exclude(key__in=wanted).delete()
-        existing = set(self.aliases.values_list("key", flat=True))
+        existing: set[str] = set()
+        if has_aliases:
+            self.aliases.exclude(key__in=wanted).delete()
+            existing = set(self.aliases.values_list("key", flat=True))
         ArticleAlias.objects.bulk_create(
             ArticleAlias(article=self, name=name, key=key) for key, name in wanted.items() if key not in existing
         )
@@ -958,12 +1066,34 @@ class NamedGlossaryTerm(RegionalForms):
 # Signals rather than save(): queryset deletes of sections and references must count too.
 
 
+_WHOLE_ARTICLE_SAVES: ContextVar[bool] = ContextVar("whole_article_saves", default=False)
+
+
+@contextmanager
+def saving_whole_articles() -> Iterator[None]:
+    """Within it, saving or deleting a section, reference or tagging, or setting an article's
+    categories, does nothing beyond the rows themselves, and saving an article does not rebuild
+    its derived data: the caller saves each
+    article (``save()``, which still invalidates its pages) in the same transaction as its parts
+    and calls :meth:`Article.rebuild_derived` once they are written (the
+    importer: a re-import deleted its sections one signal at a time, each rebuilding the whole
+    article's derived data and invalidating its pages again)."""
+    token = _WHOLE_ARTICLE_SAVES.set(True)
+    try:
+        yield
+    finally:
+        _WHOLE_ARTICLE_SAVES.reset(token)
+
+
+def part_signals_deferred() -> bool:
+    """Whether :func:`saving_whole_articles` is in force (the per-part signals skip their work)."""
+    return _WHOLE_ARTICLE_SAVES.get()
+
+
 @receiver(post_save, sender=Article, dispatch_uid="search-article")
 def _rebuild_search_for_article(sender, instance: Article, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        instance.rebuild_search_document()
-        instance.rebuild_links()
-        instance.rebuild_review_count()
+    if not raw and not part_signals_deferred():
+        instance.rebuild_derived()
 
 
 @receiver(post_save, sender=Section, dispatch_uid="search-save-Section")
@@ -973,12 +1103,9 @@ def _rebuild_search_for_article(sender, instance: Article, raw: bool = False, **
 def _rebuild_search_for_part(sender, instance: ArticlePart, raw: bool = False, **kwargs: Any) -> None:
     origin = kwargs.get("origin")  # post_delete: what delete() was called on
     deleting_article = isinstance(origin, Article) or getattr(origin, "model", None) is Article
-    if raw or deleting_article:  # the article's own rows go with it
+    if raw or deleting_article or part_signals_deferred():  # the article's own rows go with it
         return
-    article = Article.objects.filter(pk=instance.article_id).first()
+    # The derived columns are rewritten, never read: not loading them saves moving ~1 MB.
+    article = Article.objects.defer(*search.SEARCH_COLUMNS).filter(pk=instance.article_id).first()
     if article is not None:
-        article.rebuild_search_document()
-        article.rebuild_review_count()
-        if sender is Section:
-            article.rebuild_links()
-
+        article.rebuild_derived(links=sender is Section)

@@ -37,6 +37,7 @@ from . import conversion
 from .conversion import HANS
 from .scripts import parse_variants
 from .html_tables import STORED_TAG
+from .text_memo import TextMemo
 
 SEARCH_COLUMNS = ("search_title", "search_lead", "search_document", "search_tokens")
 MAX_QUERY_LENGTH = 100
@@ -103,16 +104,36 @@ def term_tokens(term: str) -> set[str]:
     return tokens
 
 
+def _part(text: str) -> tuple[str, str, str]:
+    """One Markdown text's share of the columns: the opening of its plain text (for the lead),
+    its normalised plain text and that text's tokens, space-separated (a compact form to keep)."""
+    plain = plain_text(text)
+    normalised = normalise(plain) if plain else ""
+    return plain[:LEAD_CHARS], normalised, " ".join(tokens_of(normalised))
+
+
+# Bounded by the characters of the texts seen (~21 bytes kept per character): a few articles.
+_parts = TextMemo(_part, max_chars=2_000_000)
+
+
 def search_columns(title_hans: str, title_hant: str, texts: list[str]) -> dict[str, str]:
-    """The search columns from the titles and the Markdown texts (lead first)."""
-    plain = [plain_text(text) for text in texts]
-    document = normalise("\n".join(p for p in [title_hans, title_hant, *plain] if p))
+    """The search columns from the titles and the Markdown texts (lead first).
+
+    Computed part by part, each part's share memoised (``text_memo``), because a section save
+    rebuilds the columns of the whole article: the document is the parts' normalised texts joined
+    by newlines — normalising never joins across a newline (OpenCC's phrases hold none, case
+    folding is per character) and a token never spans one, so this is the same as normalising
+    and tokenising the joined text (``tests/test_search.py`` checks it on the corpus)."""
+    parts = [_parts((text,)) for text in texts]
+    titles = [normalise(title) for title in (title_hans, title_hant) if title]
+    normalised = [*titles, *(part[1] for part in parts if part[1])]
+    tokens = set().union(*(tokens_of(title) for title in titles), *(part[2].split() for part in parts))
     return {
         "search_title": normalise(f"{title_hans}\n{title_hant}"),
-        "search_lead": normalise(plain[0][:LEAD_CHARS]) if plain else "",
-        "search_document": document,
+        "search_lead": normalise(parts[0][0]) if parts else "",
+        "search_document": "\n".join(normalised),
         # Padded with spaces so that SQLite can match a whole token with LIKE '% token %'.
-        "search_tokens": " " + " ".join(sorted(tokens_of(document))) + " ",
+        "search_tokens": " " + " ".join(sorted(tokens)) + " ",
     }
 
 

@@ -158,49 +158,6 @@ def queries_per_page(path: str) -> tuple[int, int, int]:
     return counts[0], counts[1], counts[2]
 
 
-def save_100k_article_seconds(runs: int = 3) -> float:
-    """Median wall time to save a ~100,000-character article (5 sections) through the models,
-    which converts every field to the other script on save."""
-    from django.db import transaction
-
-    from articles.models import Article, Section
-
-    source = SEED.read_text(encoding="utf-8")
-    chunk = (source * (20_000 // len(source) + 1))[:20_000]
-    timings = []
-    for run in range(runs):
-        started = time.perf_counter()
-        with transaction.atomic():
-            article = Article.objects.create(title_zh_hant=f"長條目{run}", lead_zh_hant=chunk[:100])
-            for position in range(5):
-                Section.objects.create(article=article, position=position, heading_zh_hant=f"章節{position}", body_zh_hant=chunk)
-        timings.append(time.perf_counter() - started)
-        article.delete()
-    return sorted(timings)[len(timings) // 2]
-
-
-def import_rate(corpus: Path) -> str:
-    """Articles per second for ``import_wiki`` over the corpus (in process, so Django's start-up
-    is not counted), or why it could not be measured."""
-    from django.core.management import CommandError, call_command
-
-    from articles.models import Article
-
-    if not corpus.is_dir():
-        return f"not available (no corpus at {corpus})"
-    before = Article.objects.count()
-    refused = ""
-    started = time.perf_counter()
-    try:
-        call_command("import_wiki", str(corpus), stdout=io.StringIO(), stderr=io.StringIO())
-    except CommandError as error:  # it goes on past bad files and complains at the end
-        refused = f"; {error}"
-    elapsed = time.perf_counter() - started
-    imported = Article.objects.count() - before
-    files = len(list(corpus.rglob("*.md")))
-    return f"{imported / elapsed:.1f} articles/s ({imported} new from {files} files in {elapsed:.2f} s{refused})"
-
-
 @contextmanager
 def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
     """A gunicorn server in its own process group, killed with its workers however we leave."""
@@ -418,6 +375,7 @@ def main() -> int:
     from fault_run import fault_run
     from mixed_workload import mixed_workload
     from wagtail_peer import wagtail_server
+    from write_bench import import_rate, save_100k_article
 
     cached_env = server_env(args, cache=True)
     if not args.keep_database:
@@ -433,8 +391,8 @@ def main() -> int:
     extras = {
         "queries per article page": f"{cold_queries} rendering it from the models (first reader), "
                                     f"{stored_queries} from its stored rendering (a page-cache miss), {warm_queries} cached",
-        "save a 100k-character article (models, conversion included)": f"{save_100k_article_seconds() * 1000:.0f} ms (median of 3)",
-        "import rate of the corpus": import_rate(args.corpus),
+        "save a 100k-character article (models, conversion included)": "{:.0f} ms (median of 3)".format(save_100k_article()[0] * 1000),
+        "import rate of the corpus": import_rate(args.corpus)[1],
     }
     from django.core.cache import cache
 

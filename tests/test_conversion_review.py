@@ -7,7 +7,7 @@ from pathlib import Path
 import opencc
 import pytest
 
-from articles import conversion_review
+from articles import conversion, conversion_review
 from articles.conversion import HANS, HANT, Glossary
 from articles.models import Article, GlossaryTerm, Section
 from articles.rendering import render_article
@@ -262,3 +262,31 @@ def test_a_site_wide_term_from_the_review_that_breaks_gold_sentences_is_refused(
                                   {"hans": "执行", "hant": "執行", "variant": "zh-tw", "form": "運行", "scope": "site"})
     assert response.status_code == 400 and "金标准" in response.json()["error"]
     assert not GlossaryTerm.objects.exists()
+
+
+def _seed_and_corpus_texts() -> list[str]:
+    from tests.conftest import CORPUS, SEED
+
+    files = [SEED, *sorted(CORPUS.glob("*.md"))] if CORPUS.is_dir() else [SEED]
+    return [path.read_text(encoding="utf-8") for path in files]
+
+
+@pytest.mark.parametrize("script", [HANS, HANT])
+def test_the_fast_count_agrees_with_the_review_the_editor_sees(script):
+    """The save counts with count_ambiguous (no Piece built); the review page shows review()'s
+    pieces: on real articles, in either script and with a glossary, both give the same number."""
+    glossary = Glossary((("干部", "幹部"), ("苏联", "蘇聯")))
+    for text in _seed_and_corpus_texts():
+        for source in (text, conversion.convert(text, script)):
+            for terms in (conversion.EMPTY_GLOSSARY, glossary):
+                shown = sum(1 for piece in conversion_review.review(source, script, terms) if piece.ambiguous)
+                assert conversion_review.count_ambiguous(source, script, terms) == shown
+
+
+def test_the_count_of_an_unchanged_text_is_remembered_and_a_changed_one_recounted():
+    pairs = [("头发", "頭髮"), ("干部", "幹部")]
+    assert conversion_review.unreviewed_count(pairs) == 2
+    assert conversion_review.unreviewed_count(pairs) == 2  # from the memo: same answer
+    assert conversion_review.unreviewed_count([("头发", "頭髮"), ("部", "部")]) == 1
+    # The glossary is part of the key: a term covering 干部 makes it reviewed.
+    assert conversion_review.unreviewed_count(pairs, Glossary((("干部", "幹部"),))) == 1

@@ -50,7 +50,7 @@ class TestSeed:
     def test_reimport_updates_without_duplicates(self):
         run_import(str(SEED))
         first = Article.objects.get()
-        summary = run_import(str(SEED))
+        summary = run_import(str(SEED), "--force")  # imported again although unchanged
         assert "0 created, 1 updated" in summary
         assert Article.objects.get().pk == first.pk
         assert (Section.objects.count(), Reference.objects.count(), Category.objects.count()) == (3, 12, 10)
@@ -207,8 +207,10 @@ def test_corpus_article_imports_with_expected_counts(path):
 def test_whole_corpus_twice_is_idempotent():
     first = run_import(str(CORPUS))
     counts = (Article.objects.count(), Section.objects.count(), Reference.objects.count(), Category.objects.count())
-    second = run_import(str(CORPUS))
-    assert f"{len(CORPUS_FILES)} created" in first and f"{len(CORPUS_FILES)} updated" in second
+    second = run_import(str(CORPUS))  # nothing changed: every file is skipped
+    third = run_import(str(CORPUS), "--force")  # imported again all the same
+    assert f"{len(CORPUS_FILES)} created" in first and f"{len(CORPUS_FILES)} unchanged" in second
+    assert f"{len(CORPUS_FILES)} updated" in third
     assert counts == (Article.objects.count(), Section.objects.count(), Reference.objects.count(), Category.objects.count())
 
 
@@ -236,3 +238,81 @@ def test_make_run_imports_the_demo_only_when_absent():
     plan = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
     imports = [line for line in plan.splitlines() if "import_wiki" in line]
     assert imports and all("--only-new" in line for line in imports)
+
+
+def _article_files(folder, count: int) -> list:
+    """``count`` small wiki files (the file name is the title), each with two sections and a link."""
+    paths = []
+    for n in range(count):
+        path = folder / f"第{n}号条约.md"
+        path.write_text(f"**第{n}号条约**是[[第{n + 1}号条约]]之前签订的条约，涉及头发与干部。\n\n"
+                        f"## 背景\n\n第{n}号条约的背景。\n\n## 影响\n\n第{n}号条约的影响。\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+class TestResume:
+    """An interrupted import goes on where it stopped (the file digest kept per article)."""
+
+    def test_the_rest_is_imported_and_nothing_twice(self, tmp_path):
+        _article_files(tmp_path, 6)
+        first = run_import(str(tmp_path), "--limit", "2")  # the run stops after two files
+        assert "2 created" in first and "stopped after 2 files" in first
+        assert Article.objects.count() == 2
+        second = run_import(str(tmp_path))
+        assert "4 created, 0 updated, 0 failed, 2 unchanged" in second
+        titles = sorted(Article.objects.values_list("title_zh_hans", flat=True))
+        assert titles == sorted(f"第{n}号条约" for n in range(6))
+        assert Section.objects.count() == 12  # no section twice
+        assert "0 created, 0 updated, 0 failed, 6 unchanged" in run_import(str(tmp_path))
+
+    def test_a_changed_file_or_an_edited_article_is_imported_again(self, tmp_path):
+        paths = _article_files(tmp_path, 3)
+        run_import(str(tmp_path))
+        paths[0].write_text(paths[0].read_text(encoding="utf-8") + "\n## 后来\n\n又改了。\n", encoding="utf-8")
+        edited = Article.objects.get(title_zh_hans="第1号条约")
+        edited.lead_zh_hans, edited.lead_zh_hant = "编辑改写的导言。", ""
+        edited.save()  # an editor's save: the article no longer is what the file made
+        summary = run_import(str(tmp_path))
+        assert "0 created, 2 updated, 0 failed, 1 unchanged" in summary
+        assert Article.objects.get(title_zh_hans="第0号条约").sections.count() == 3
+        assert Article.objects.get(title_zh_hans="第1号条约").lead_zh_hans.startswith("**第1号条约**")
+
+    def test_another_status_is_another_import(self, tmp_path):
+        _article_files(tmp_path, 2)
+        run_import(str(tmp_path))
+        assert "0 created, 2 updated" in run_import(str(tmp_path), "--status", "published")
+        assert Article.objects.published().count() == 2
+
+
+def test_stored_renderings_are_built_once_after_the_import(tmp_path):
+    """Published imports are rendered in batches at the end, not after each article's commit."""
+    from articles.serving import renderings
+    from articles.serving.models import ArticleRendering
+
+    from articles.variants import VARIANTS
+
+    _article_files(tmp_path, 5)
+    summary = run_import(str(tmp_path), "--status", "published")
+    assert f"Stored renderings: {5 * len(VARIANTS)} pages" in summary  # each article in every variant
+    rows = ArticleRendering.objects.all()
+    assert rows.count() == 5 * len(VARIANTS)
+    assert all(r.rendered_generation == r.generation and r.renderer == renderings.renderer() for r in rows)
+    expected = {"zh-hans": "号条约", "zh-cn": "号条约", "zh-hant": "號條約", "zh-tw": "號條約", "zh-hk": "號條約"}
+    assert all(expected[r.script] in r.title and expected[r.script] in r.body for r in rows)
+
+
+def test_collected_edits_render_only_when_asked(django_capture_on_commit_callbacks):
+    from articles.importing import read_article_file, save_article
+    from articles.serving import renderings
+    from articles.serving.models import ArticleRendering
+
+    with django_capture_on_commit_callbacks(execute=True), renderings.collected_for_bulk() as edited:
+        save_article(read_article_file(SEED), status="published")
+    article = Article.objects.get()
+    assert edited == {article.pk}
+    assert not ArticleRendering.objects.filter(rendered_generation__isnull=False).exists()  # nothing per commit
+    from articles.variants import VARIANTS
+
+    assert renderings.refresh_in_bulk(edited) == len(VARIANTS)
+    assert ArticleRendering.objects.filter(article=article, rendered_generation=1).count() == len(VARIANTS)

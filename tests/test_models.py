@@ -160,3 +160,71 @@ def test_article_slug_accepts_title_characters_and_refuses_the_rest(script, mess
             with pytest.raises(ValidationError) as error:
                 article.full_clean(exclude=["categories", "tags"])
             assert message in str(error.value.message_dict["slug_zh_hans"])
+
+
+class TestWriteQueries:
+    """The save pinned by its queries (issue 24): what an article's save, a section's save and an
+    import cost must not grow with the number of the article's sections and references (every
+    part used to be read three times per save and each part's save rebuilt everything again)."""
+
+    @staticmethod
+    def article_with_parts(parts: int) -> Article:
+        from tests.factories import ReferenceFactory, SectionFactory
+
+        article = ArticleFactory(lead_zh_hans="导言链接到[[条约一]]。")
+        for n in range(parts):
+            SectionFactory(article=article, body_zh_hans=f"正文{n}，头发与[[条约{n}]]。")
+            ReferenceFactory(article=article)
+        return Article.objects.get(pk=article.pk)
+
+    @staticmethod
+    def queries(action) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            action()
+        return len(captured)
+
+    def test_saving_an_article_costs_the_same_with_one_part_or_twelve(self):
+        counts = []
+        for parts in (1, 12):
+            article = self.article_with_parts(parts)
+            article.lead_zh_hans, article.lead_zh_hant = "新的导言，干部与[[条约一]]。", ""
+
+            counts.append(self.queries(article.save))
+            article.refresh_from_db()
+            # What the queries kept: the derived data of every part, as before.
+            assert article.unreviewed_characters == article.count_unreviewed_characters()
+            assert article.outgoing_links.count() == parts + 1
+        assert counts[0] == counts[1] <= 20, counts
+
+    def test_saving_one_section_costs_the_same_in_a_long_article(self):
+        counts = []
+        for parts in (1, 12):
+            section = self.article_with_parts(parts).sections.last()
+            section.body_zh_hans, section.body_zh_hant = "改写的正文，干部。", ""
+            counts.append(self.queries(section.save))
+            article = Article.objects.get(pk=section.article_id)
+            assert article.unreviewed_characters == article.count_unreviewed_characters()
+            assert "改写的正文" in article.search_document
+        assert counts[0] == counts[1] <= 20, counts
+
+    def test_importing_an_article_costs_the_same_with_two_sections_or_twenty(self):
+        from articles.importing import save_article
+        from articles.importing.parsed import ParsedArticle, ParsedReference, ParsedSection
+
+        counts = []
+        for parts in (2, 20):
+            parsed = ParsedArticle(
+                title=f"导入条目{parts}", lead="导言，头发。",
+                sections=[ParsedSection(2, f"章节{n}", f"正文{n}，干部与[[条约{n}]]。") for n in range(parts)],
+                references=[ParsedReference(str(n), f"文献{n}") for n in range(parts)],
+                categories=[f"历史{parts}", f"外交{parts}"],  # new ones each time, created together
+            )
+            counts.append(self.queries(lambda: save_article(parsed)))
+            article = Article.objects.get(title_zh_hans=f"导入条目{parts}")
+            # The imported sections count too (the import used to count the lead only).
+            assert article.unreviewed_characters == article.count_unreviewed_characters() == parts + 1
+            assert article.outgoing_links.count() == parts
+        assert counts[0] == counts[1], counts

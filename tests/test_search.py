@@ -128,3 +128,35 @@ def test_query_terms_and_highlight_are_safe():
     assert query_terms("  蘇聯  條約 蘇聯 ") == ["苏联", "条约"]
     assert query_terms("\x00\x01") == []
     assert str(highlight("<b>蘇聯</b>", ["苏联"])) == "&lt;b&gt;<mark>蘇聯</mark>&lt;/b&gt;"
+
+
+def _columns_of_the_whole_document(title_hans: str, title_hant: str, texts: list[str]) -> dict[str, str]:
+    """The columns as first defined (search.py before issue 24): normalise and tokenise the
+    joined document at once. search_columns now works part by part and must give the same."""
+    from articles import search as search_module
+
+    plain = [search_module.plain_text(text) for text in texts]
+    document = search_module.normalise("\n".join(p for p in [title_hans, title_hant, *plain] if p))
+    return {
+        "search_title": search_module.normalise(f"{title_hans}\n{title_hant}"),
+        "search_lead": search_module.normalise(plain[0][:search_module.LEAD_CHARS]) if plain else "",
+        "search_document": document,
+        "search_tokens": " " + " ".join(sorted(search_module.tokens_of(document))) + " ",
+    }
+
+
+def test_columns_part_by_part_equal_the_whole_document_on_real_articles():
+    from articles import conversion
+    from articles.importing import read_article_file
+    from articles.search import search_columns
+    from tests.conftest import CORPUS, SEED
+
+    files = [SEED, *sorted(CORPUS.glob("*.md"))] if CORPUS.is_dir() else [SEED]
+    for path in files:
+        parsed = read_article_file(path)
+        texts = [parsed.lead] + [t for s in parsed.sections for t in (s.heading, s.body)]
+        texts += [r.text for r in parsed.references]
+        hant = [conversion.to_traditional(t) for t in texts]
+        for args in ((parsed.title, conversion.to_traditional(parsed.title), texts), (parsed.title, "", hant),
+                     ("", "標題", ["", *texts[1:]]), ("Ab", "Ab", [])):
+            assert search_columns(*args) == _columns_of_the_whole_document(*args), path.name

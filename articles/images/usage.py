@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from articles.models import Article, Section
+from articles.models import Article, Section, part_signals_deferred
 
 from .markup import figure_names
 from .models import Image
@@ -41,9 +41,14 @@ def ensure_images(names: list[str]) -> list[Image]:
     return [existing[name] for name in names if name in existing]
 
 
-def sync_article_images(article: Article) -> list[Image]:
-    """Make the article's figure records exist and record its usage; returns its images."""
-    images = ensure_images(article_figure_names(article))
+def sync_article_images(article: Article, texts: list[str] | None = None, *, had_images: bool = True) -> list[Image]:
+    """Make the article's figure records exist and record its usage; returns its images.
+    ``texts``: its lead and section bodies when the caller has them (no query to read them);
+    ``had_images=False`` (an article just created): nothing to do when it names no figure."""
+    names = article_figure_names(article) if texts is None else figure_names(t or "" for t in texts)
+    if not names and not had_images:
+        return []
+    images = ensure_images(names)
     article.figure_images.set(images)
     return images
 
@@ -63,12 +68,12 @@ def _article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> No
 
 
 def _section_saved(sender, instance: Section, raw: bool = False, **kwargs) -> None:
-    if not raw and _mentions_figures(*_texts_before_and_after(instance, "body")):
+    if not raw and not part_signals_deferred() and _mentions_figures(*_texts_before_and_after(instance, "body")):
         sync_article_images(instance.article)
 
 
 def _section_deleted(sender, instance: Section, **kwargs) -> None:
-    if _mentions_figures(instance.body_zh_hans, instance.body_zh_hant):
+    if not part_signals_deferred() and _mentions_figures(instance.body_zh_hans, instance.body_zh_hant):
         article = Article.objects.filter(pk=instance.article_id).first()
         if article is not None:
             sync_article_images(article)

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from .. import conversion
 from ..images.usage import sync_article_images
-from ..models import Article, Category, GlossaryTerm, Reference, Section
+from ..models import Article, Category, GlossaryTerm, Reference, Section, saving_whole_articles
 from .parsed import ImportFailure, ParsedArticle
 
 
@@ -50,7 +50,7 @@ def article_for_import(parsed: ParsedArticle) -> Article | None:
 
 
 def _categories(names: list[str]) -> list[Category]:
-    """Categories by name in either script, created when missing (both scripts filled on save)."""
+    """Categories by name in either script, created when missing (together, by the model's rule)."""
     if not names:
         return []
     wanted = [(conversion.to_simplified(n), conversion.to_traditional(n)) for n in names]
@@ -58,14 +58,18 @@ def _categories(names: list[str]) -> list[Category]:
     by_name = {}
     for category in existing:
         by_name[category.name_zh_hans] = by_name[category.name_zh_hant] = category
+    missing = list(dict.fromkeys((hans, hant) for hans, hant in wanted
+                                 if by_name.get(hans) is None and by_name.get(hant) is None))
+    # One new category per name in either script, as one-at-a-time creation gave.
+    unique_missing = []
+    for hans, hant in missing:
+        if not any(hans in pair or hant in pair for pair in unique_missing):
+            unique_missing.append((hans, hant))
+    for (hans, hant), category in zip(unique_missing, Category.create_named(unique_missing)):
+        by_name[hans] = by_name[hant] = category
     result = []
     for hans, hant in wanted:
         category = by_name.get(hans) or by_name.get(hant)
-        if category is None:
-            category = Category(name_zh_hans=hans, name_zh_hant=hant)
-            category.record_written_scripts = False
-            category.save()
-            by_name[hans] = by_name[hant] = category
         if category not in result:
             result.append(category)
     return result
@@ -83,14 +87,15 @@ def validated(instance, *, exclude: tuple[str, ...] = ()) -> None:
         raise ImportFailure(f"{instance._meta.verbose_name}: {problems}") from None
 
 
-def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResult:
+def save_article(parsed: ParsedArticle, status: str | None = None, import_digest: str = "") -> ImportResult:
     """Create or update the article and replace its sections, references and categories.
 
     Runs in one transaction: an error leaves the database as it was for this article.
+    ``import_digest`` (``import_wiki``'s digest of the file) is kept on the article.
     """
     # Field lengths are the model's: the reader (pure text) knows nothing of them.
     parsed = dataclasses.replace(parsed, title=parsed.title[:Article._meta.get_field("title").max_length])
-    with transaction.atomic():
+    with transaction.atomic(), saving_whole_articles():
         article = article_for_import(parsed)
         created = article is None
         if created:
@@ -122,12 +127,13 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
         article.save()
 
         if parsed.aliases is not None:
-            article.set_aliases(parsed.aliases)
+            article.set_aliases(parsed.aliases, has_aliases=not created)
 
         for hans, hant in parsed.glossary:
             GlossaryTerm.objects.update_or_create(article=article, hans=hans, defaults={"hant": hant})
 
-        article.sections.all().delete()
+        if not created:  # a new article has no parts to replace (and no query to find that out)
+            article.sections.all().delete()
         sections = []
         heading_limit = Section._meta.get_field("heading").max_length
         for position, section in enumerate(parsed.sections, start=1):
@@ -142,7 +148,8 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
             validated(section, exclude=("article",))
         Section.objects.bulk_create(sections)
 
-        article.references.all().delete()
+        if not created:
+            article.references.all().delete()
         references = []
         key_limit = Reference._meta.get_field("key").max_length
         for position, reference in enumerate(parsed.references, start=1):
@@ -156,14 +163,19 @@ def save_article(parsed: ParsedArticle, status: str | None = None) -> ImportResu
         Reference.objects.bulk_create(references)
 
         categories = _categories(parsed.categories)
-        article.categories.set(categories)
+        if not created:
+            article.categories.set(categories)
+        elif categories:
+            article.categories.add(*categories)
         if parsed.tags is not None:
             article.tags.set(parsed.tags)
-        # bulk_create skips save() and its signals: rebuild the search columns once, here, and
-        # (inside a revision) record the article again now that its parts exist.
-        article.rebuild_search_document()
-        article.rebuild_links()
-        sync_article_images(article)  # every [[File:…]] gets its image record (without a file if new)
+        # The parts' signals are off (bulk_create skips them anyway): the search columns, link
+        # table and unreviewed count once, here, and (inside a revision) the article recorded
+        # again now that its parts exist.
+        article.rebuild_derived(import_digest=import_digest)
+        # Every [[File:…]] gets its image record (without a file if new).
+        texts = [article.lead_zh_hans, article.lead_zh_hant, *(t for s in sections for t in (s.body_zh_hans, s.body_zh_hant))]
+        sync_article_images(article, texts, had_images=not created)
         if reversion.is_active():
             reversion.add_to_revision(article)
         return ImportResult(article, created, len(sections), len(references), len(categories))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0016_written_scripts'),
+        ('articles', '0018_import_digest'),
     ]
 
     operations = [

@@ -34,7 +34,7 @@ from ..scripts import override_variant
 from ..variants import REGIONAL, SCRIPT_OF, VARIANTS
 from ..images.models import Image
 from ..models import (Article, ArticleAlias, ArticleSlugRedirect, Category, GlossaryTerm, NamedGlossary,
-                      NamedGlossaryTerm, Reference, Section, Tag, TaggedArticle, field_name)
+                      NamedGlossaryTerm, Reference, Section, Tag, TaggedArticle, field_name, part_signals_deferred)
 from . import pages, renderings
 
 
@@ -143,12 +143,13 @@ def _with_its_article(kwargs: dict[str, Any]) -> bool:
 
 
 def _part_changed(sender, instance, raw: bool = False, **kwargs: Any) -> None:
-    if not raw and not _with_its_article(kwargs):
+    # Under saving_whole_articles() the article's own save in the same transaction invalidates.
+    if not raw and not _with_its_article(kwargs) and not part_signals_deferred():
         after_commit([instance.article_id], edited=[instance.article_id])
 
 
-def _category_changed(sender, instance: Category, raw: bool = False, **kwargs: Any) -> None:
-    if not raw and instance.pk:
+def _category_changed(sender, instance: Category, raw: bool = False, created: bool = False, **kwargs: Any) -> None:
+    if not raw and instance.pk and not created:  # a new category is on no article yet
         after_commit(Article.objects.filter(categories=instance).values_list("pk", flat=True))
 
 
@@ -158,7 +159,7 @@ def _tag_changed(sender, instance: Tag, raw: bool = False, **kwargs: Any) -> Non
 
 
 def _tagging_changed(sender, instance: TaggedArticle, raw: bool = False, **kwargs: Any) -> None:
-    if not raw and not _with_its_article(kwargs):
+    if not raw and not _with_its_article(kwargs) and not part_signals_deferred():
         after_commit([instance.content_object_id])
 
 
@@ -190,7 +191,7 @@ def _categories_of_article_changed(sender, instance, action: str, reverse: bool,
         return
     if reverse:  # category.articles.add(...)
         after_commit(pk_set or Article.objects.filter(categories=instance).values_list("pk", flat=True))
-    else:
+    elif not part_signals_deferred():  # else the article's own save in the transaction invalidates
         after_commit([instance.pk])
 
 

@@ -21,11 +21,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from importlib import metadata
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -187,11 +189,11 @@ def ensure_rows(article_id: int) -> None:
     )
 
 
-def refresh(article_ids: Iterable[int], variants: Iterable[str] = VARIANTS) -> int:
-    """Re-render and store the reader pages of up to :data:`EAGER_LIMIT` of these published
-    articles in every variant, or in ``variants`` (after the commit). Returns how many pages were
-    stored."""
-    ids = sorted(set(article_ids))[:EAGER_LIMIT]
+def refresh(article_ids: Iterable[int], variants: Iterable[str] = VARIANTS, limit: int | None = EAGER_LIMIT) -> int:
+    """Re-render and store the reader pages of up to ``limit`` of these published articles in
+    every variant, or in ``variants`` (after the commit), in a fixed number of reads. Returns how
+    many pages were stored."""
+    ids = sorted(set(article_ids))[:limit]
     if not enabled() or not ids:
         return 0
     generations = {(a, s): g for a, s, g in
@@ -206,11 +208,51 @@ def refresh(article_ids: Iterable[int], variants: Iterable[str] = VARIANTS) -> i
     return stored
 
 
+#: Articles per batch of :func:`refresh_in_bulk` (one read of their rows per batch).
+BULK_BATCH = 100
+
+
+def refresh_in_bulk(article_ids: Iterable[int], progress=None) -> int:
+    """Render and store the reader pages of all these published articles, :data:`BULK_BATCH` at
+    a time: what a bulk import does once at its end instead of one render per commit.
+    ``progress(n)`` is told of each batch done. Returns how many pages were stored."""
+    ids = sorted(set(article_ids))
+    stored = 0
+    for start in range(0, len(ids), BULK_BATCH):
+        batch = ids[start:start + BULK_BATCH]
+        stored += refresh(batch, limit=None)
+        if progress is not None:
+            progress(len(batch))
+    return stored
+
+
+_COLLECTED: ContextVar[set[int] | None] = ContextVar("renderings_collected", default=None)
+
+
+@contextmanager
+def collected_for_bulk() -> Iterator[set[int]]:
+    """Within it, committed edits do not re-render their articles after each commit: their ids
+    are gathered in the set it yields, for one :func:`refresh_in_bulk` at the end (the importer:
+    10,000 articles rendered in batches, not one by one as each commits)."""
+    ids: set[int] = set()
+    token = _COLLECTED.set(ids)
+    try:
+        yield ids
+    finally:
+        _COLLECTED.reset(token)
+
+
 def refresh_after_commit(article_ids: Iterable[int]) -> None:
     """Re-render these articles once the current transaction commits — once per article, however
     many of its rows (sections, references) the transaction saved."""
     ids = set(article_ids)
     if not ids or not enabled():
+        return
+    collected = _COLLECTED.get()
+    if collected is not None:
+        # Gathered now: should this edit roll back, rendering its article at the end stores
+        # what is committed, under the generation then current (store() checks it).
+        collected.update(ids)
         return
     pending = connection.__dict__.get("_renderings_pending")
     # One callback per transaction: a rolled-back one's was dropped with it (never reused).
