@@ -40,7 +40,7 @@ from .either_script import EitherScriptMixin
 from .forms import AdminLoginForm, ArticleAdminForm, MergeCategoriesForm
 from .models import (Article, ArticleAlias, Category, GlossaryTerm, NamedGlossary, NamedGlossaryTerm, Reference, Section,
                      Tag)
-from .variants import VARIANTS
+from .variants import REGIONAL, VARIANTS
 from .wikitext import wikitext_warnings
 
 # Articles use our script-aware Tag; taggit's own unused Tag model would only confuse editors.
@@ -419,7 +419,8 @@ class ArticleAdmin(CalendarBoundedDates, MarkdownKeepsIndentation, EitherScriptM
             }
         args = [obj.pk] if obj is not None and obj.pk else []
         context["preview_url"] = reverse("admin:articles_article_preview", args=args)
-        context["preview_variants"] = [(v, scripts.LABELS[v], scripts.HTML_LANG[v]) for v in VARIANTS]
+        # The scripts' panes always; a regional variant's when the editor opens it (rendered on demand).
+        context["preview_variants"] = [(v, scripts.LABELS[v], scripts.HTML_LANG[v], v in REGIONAL) for v in VARIANTS]
         context["glossary_term_url"] = reverse("admin:articles_article_glossary_term", args=args)
         context["suggest_url"] = reverse("admin:articles_article_titles")
         if request.user.has_perm("articles.view_image"):

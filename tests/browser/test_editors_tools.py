@@ -149,3 +149,21 @@ def test_editor_keeps_a_regional_word_as_written_and_zh_tw_reads_it(page: Page) 
 
     article = Article.objects.prefetch_related("sections", "references").get(title_zh_hans="地区用词测试")
     assert "安裝軟件。" in render_article(article, "zh-tw").lead_html
+
+
+@pytest.mark.browser
+def test_a_regional_preview_pane_renders_when_the_editor_opens_it(page: Page) -> None:
+    """The regional panes are folded and rendered on demand (each is a full render per typing
+    pause); opened, 台灣正體 reads Taiwan's vocabulary."""
+    editor = EditorFactory(password=PASSWORD)
+    log_in(page, editor.username, PASSWORD)
+    page.goto("/admin/articles/article/add/")
+    show_script_tab(page, "id_title", "zh_hans")
+    page.fill("#id_title_zh_hans", "预览测试")
+    show_script_tab(page, "id_lead", "zh_hans")
+    page.locator("#id_lead_zh_hans").press_sequentially("这套软件在网络上传播")
+    expect(page.locator(".preview-pane[data-script='zh-hant'] .preview-page")).to_contain_text("這套軟件在網絡上傳播")
+    taiwan = page.locator(".preview-pane[data-script='zh-tw']")
+    expect(taiwan).to_be_hidden()
+    page.locator("details.preview-variant summary", has_text="台灣正體").click()
+    expect(taiwan.locator(".preview-page")).to_contain_text("這套軟體在網路上傳播")

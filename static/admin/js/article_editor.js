@@ -40,6 +40,11 @@ function initArticleEditor() {
   function refresh() {
     if (inFlight) { pending = true; return; }
     var data = new FormData(form);
+    // The scripts' panes and the regional ones the editor opened: each pane is a full render.
+    panes.forEach(function (pane) {
+      var folded = pane.closest("details");
+      if (!folded || folded.open) { data.append("variants", pane.dataset.script); }
+    });
     inFlight = fetch(root.dataset.url, {
       method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrf() }
     }).then(function (response) {
@@ -50,7 +55,9 @@ function initArticleEditor() {
       if (!response.ok) { throw new Error(""); }
       return response.json();
     }).then(function (result) {
-      panes.forEach(function (pane) { paneBody(pane).innerHTML = result[pane.dataset.script]; });
+      panes.forEach(function (pane) {
+        if (pane.dataset.script in result) { paneBody(pane).innerHTML = result[pane.dataset.script]; }
+      });
       reviewList.innerHTML = result.review;
       reviewCount.textContent = "(" + result.unreviewed + ")";
       showWarnings(result.warnings || []);
@@ -75,6 +82,10 @@ function initArticleEditor() {
       warningList.appendChild(item);
     });
   }
+
+  root.querySelectorAll("details.preview-variant").forEach(function (folded) {
+    folded.addEventListener("toggle", function () { if (folded.open) { refresh(); } });
+  });
 
   function schedule() {
     clearTimeout(timer);
