@@ -372,7 +372,7 @@ def to_variant(text: str, variant: str, terms: Iterable[Term] = (), *, vocabular
         elif kind == _SCRIPT:
             out.append(converter.convert(piece))
         else:
-            out.append(regional.apply(*_script_and_simplified(piece, variant, converter), variant))
+            out.append(regional.apply(*_script_and_simplified(piece, variant, converter), variant, piece))
     return "".join(out)
 
 
@@ -391,6 +391,6 @@ def vocabulary_substitutions(text: str, variant: str, terms: Iterable[Term] = ()
         script_form, simplified = _script_and_simplified(piece, variant, converter)
         if len(script_form) != len(piece) or len(simplified) != len(piece):
             continue  # a one-to-many conversion: regional.apply leaves this piece as script only
-        for sub in regional.substitutions(simplified, variant):
+        for sub in regional.substitutions(simplified, variant, piece):
             found.append((start + sub.start, start + sub.end, piece[sub.start : sub.end], sub.replacement))
     return found

@@ -46,8 +46,22 @@ def test_hong_kong_as_opencc_s2hkp(hans):
 def test_taiwan_text_reads_mainland_vocabulary_as_opencc_tw2sp(hans):
     taiwan = opencc.OpenCC("s2twp").convert(hans)  # typed in Taiwan: 軟體, 網路, 資訊 …
     assert to_variant(taiwan, "zh-cn") == opencc.OpenCC("tw2sp").convert(taiwan)
-    # … and the same typed in 简体 with Taiwan words (软体, 网路) too.
-    assert to_variant(opencc.OpenCC("tw2s").convert(taiwan), "zh-cn") == opencc.OpenCC("tw2sp").convert(taiwan)
+    # Typed in 简体, a word is the mainland editor's own as written: zh-cn changes nothing (tw2sp
+    # would also rewrite words both regions use, 执行 → 运行, 程序 → 进程; see the gold set).
+    typed = opencc.OpenCC("tw2s").convert(taiwan)
+    assert to_variant(typed, "zh-cn") == typed
+
+
+@pytest.mark.parametrize("hans", ["提供用度，以执行联邦法律。", "这是司法程序的一部分。", "亦应载入本院议事录中。"])
+def test_words_typed_in_simplified_keep_their_mainland_reading(hans):
+    # zh-cn's table (OpenCC's TWPhrasesRev/HKPhrasesRev) would rewrite the word typed in 繁體.
+    assert any(key in hans for key in regional.table("zh-cn"))
+    assert to_variant(hans, "zh-cn") == hans
+
+
+def test_mixed_text_is_decided_per_clause():
+    # The Traditional clause gets mainland vocabulary, the Simplified one is kept as typed.
+    assert to_variant("這個軟體很好用，载入后执行。", "zh-cn") == "这个软件很好用，载入后执行。"
 
 
 def test_every_variant_of_a_sentence_typed_in_either_script():
