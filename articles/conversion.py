@@ -279,12 +279,13 @@ def _term_pattern(terms: tuple[Term, ...], variant: str) -> tuple[re.Pattern[str
 
 
 class _VariantScript:
-    """The script step of a variant. zh-hk first takes Taiwan character forms back to OpenCC's
-    standard ones (``tw2t``: 裡 → 裏) so that text typed in 繁體 gets Hong Kong forms as text
-    typed in 简体 does (``s2hk`` alone leaves 裡)."""
+    """The script step of a variant. zh-hk goes through Simplified first (``tw2s`` then ``s2hk``,
+    OpenCC's pivot) so that text typed in 繁體 gets Hong Kong forms as text typed in 简体 does
+    (``s2hk`` alone leaves Taiwan's 裡; ``tw2t`` made 參眾兩院 蔘眾兩院, its 參 → 蔘 entry
+    applied to Taiwan's 眾, which its phrase 參衆兩院 does not know)."""
 
     def __init__(self, variant: str) -> None:
-        self.steps = [_opencc("tw2t"), _opencc("s2hk")] if variant == "zh-hk" else [_opencc(_VARIANT_CONFIG[variant])]
+        self.steps = [_opencc("tw2s"), _opencc("s2hk")] if variant == "zh-hk" else [_opencc(_VARIANT_CONFIG[variant])]
 
     def convert(self, text: str) -> str:
         for step in self.steps:
@@ -372,8 +373,33 @@ def to_variant(text: str, variant: str, terms: Iterable[Term] = (), *, vocabular
         elif kind == _SCRIPT:
             out.append(converter.convert(piece))
         else:
-            out.append(regional.apply(*_script_and_simplified(piece, variant, converter), variant, piece))
+            out.append(_with_vocabulary(piece, variant, converter))
     return "".join(out)
+
+
+def _mainland_form(piece: str) -> str:
+    """``piece`` as zh-cn reads it: Simplified script, and the words written in another region's
+    vocabulary (軟體, 網際網路, 的士) in mainland words (:func:`regional.substitutions`)."""
+    from . import regional
+
+    simplified = _opencc("tw2s").convert(piece)
+    return regional.apply(simplified, simplified, "zh-cn", piece)
+
+
+def _with_vocabulary(piece: str, variant: str, converter: _VariantScript) -> str:
+    """Script and regional vocabulary of one piece of running text.
+
+    zh-tw / zh-hk read from the mainland form (:func:`_mainland_form`), OpenCC's own pivot
+    (``tw2sp`` then ``s2twp`` / ``s2hkp``): a word written in another region's vocabulary
+    (軟體 in a zh-hk page, 的士 in a zh-tw one) reaches the reader's region, and character forms
+    follow the region's standard (歎 → 嘆, 擡 → 抬, 參 stays 參: ``tw2t`` alone made 蔘) instead of
+    whatever a 繁體 editor's input method gave."""
+    from . import regional
+
+    if variant == "zh-cn":
+        return regional.apply(*_script_and_simplified(piece, variant, converter), variant, piece)
+    mainland = _mainland_form(piece)
+    return regional.apply(_opencc(_VARIANT_CONFIG[variant]).convert(mainland), mainland, variant)
 
 
 def vocabulary_substitutions(text: str, variant: str, terms: Iterable[Term] = ()) -> list[tuple[int, int, str, str]]:

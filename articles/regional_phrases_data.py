@@ -12,8 +12,9 @@ the variant reads, already in that variant's character forms:
 * zh-cn: ``TWPhrasesRev`` then ``HKPhrasesRev`` (the vocabulary steps of ``tw2sp`` / ``hk2sp``),
   values through ``t2s``.
 
-A key that is the same as its value in the variant (概率 → 概率) is left out: it would only block
-a shorter real substitution.
+A key that is the same as its value (司法程序 → 司法程序, 字节跳动 → 字節跳動, 大数据 → 大數據) is
+kept: OpenCC lists it precisely to block the shorter phrase inside it (程序 → 程式, 字节 → 位元組,
+数据 → 資料), and :mod:`articles.regional`'s longest match honours it the same way.
 """
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def main() -> None:
             forms = opencc.OpenCC(config)
             for key, values in sorted(dump_ocd2(name).items()):
                 simplified, wanted = fold.convert(key), forms.convert(values[0])
-                if simplified not in seen and simplified != wanted and key != values[0]:
+                if simplified not in seen:
                     seen[simplified] = wanted
         lines += [f"{variant}\t{key}\t{value}" for key, value in sorted(seen.items())]
     OUTPUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
