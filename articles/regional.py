@@ -95,7 +95,7 @@ def word_boundaries(simplified: str) -> set[int]:
 # Variants whose regional vocabulary replaces only words written in another region's script: zh-cn's
 # tables undo Taiwan / Hong Kong words (軟體 → 软件), and a word already typed in 简体 is mainland
 # usage as written (执行 stays 执行; the reverse tables would make it 运行, 载入 加载, 程序 进程).
-_FOREIGN_SCRIPT_ONLY = frozenset({"zh-cn"})
+_FOREIGN_SCRIPT_ONLY = frozenset({"zh-cn", "zh-tw>zh-cn", "zh-hk>zh-cn"})
 
 
 # Clauses: the stretch of text whose script decides a word that reads the same in both scripts.

@@ -10,7 +10,8 @@ the variant reads, already in that variant's character forms:
 * zh-tw: ``TWPhrases`` (the vocabulary step of OpenCC's ``s2twp``), values through ``t2tw``;
 * zh-hk: ``HKPhrases`` (the vocabulary step of ``s2hkp``), values through ``t2hk``;
 * zh-cn: ``TWPhrasesRev`` then ``HKPhrasesRev`` (the vocabulary steps of ``tw2sp`` / ``hk2sp``),
-  values through ``t2s``.
+  values through ``t2s``; ``zh-tw>zh-cn`` / ``zh-hk>zh-cn``: each of the two alone, the first
+  step of zh-hk / zh-tw (a region's reader gets the *other* region's words in mainland words).
 
 A key that is the same as its value (司法程序 → 司法程序, 字节跳动 → 字節跳動, 大数据 → 大數據) is
 kept: OpenCC lists it precisely to block the shorter phrase inside it (程序 → 程式, 字节 → 位元組,
@@ -30,6 +31,10 @@ SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "zh-tw": (("TWPhrases", "t2tw"),),
     "zh-hk": (("HKPhrases", "t2hk"),),
     "zh-cn": (("TWPhrasesRev", "t2s"), ("HKPhrasesRev", "t2s")),
+    # The first step of zh-hk / zh-tw (articles.conversion._mainland_form): only the *other*
+    # region's words go to mainland words (a Hong Kong reader keeps 的士, a Taiwan one 軟體).
+    "zh-tw>zh-cn": (("TWPhrasesRev", "t2s"),),
+    "zh-hk>zh-cn": (("HKPhrasesRev", "t2s"),),
 }
 OUTPUT = Path(__file__).with_name("data") / "opencc_regional_phrases.tsv"
 
