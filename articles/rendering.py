@@ -558,8 +558,9 @@ def source_script(obj, name: str, variant: str, script: str) -> str:
     (``regional.written_in_simplified``), and the Simplified column of a text typed in 繁體 holds
     Taiwan words in 简体 (軟體 → 软体) that zh-cn could no longer tell from mainland usage."""
     from .conversion import HANS, HANT
+    from .variants import REGIONAL
 
-    written = obj.written_script(name) if variant and hasattr(obj, "written_script") else None
+    written = obj.written_script(name) if variant in REGIONAL and hasattr(obj, "written_script") else None
     return written if written in (HANS, HANT) else script
 
 
