@@ -283,12 +283,13 @@ def _term_pattern(terms: tuple[Term, ...], variant: str) -> tuple[re.Pattern[str
 
 
 class _VariantScript:
-    """The script step of a variant. zh-hk first takes Taiwan character forms back to OpenCC's
-    standard ones (``tw2t``: 裡 → 裏) so that text typed in 繁體 gets Hong Kong forms as text
-    typed in 简体 does (``s2hk`` alone leaves 裡)."""
+    """The script step of a variant. zh-hk goes through Simplified first (``tw2s`` then ``s2hk``,
+    OpenCC's pivot) so that text typed in 繁體 gets Hong Kong forms as text typed in 简体 does
+    (``s2hk`` alone leaves Taiwan's 裡; ``tw2t`` made 參眾兩院 蔘眾兩院, its 參 → 蔘 entry
+    applied to Taiwan's 眾, which its phrase 參衆兩院 does not know)."""
 
     def __init__(self, variant: str) -> None:
-        self.steps = [_opencc("tw2t"), _opencc("s2hk")] if variant == "zh-hk" else [_opencc(_VARIANT_CONFIG[variant])]
+        self.steps = [_opencc("tw2s"), _opencc("s2hk")] if variant == "zh-hk" else [_opencc(_VARIANT_CONFIG[variant])]
 
     def convert(self, text: str) -> str:
         for step in self.steps:
@@ -376,25 +377,130 @@ def to_variant(text: str, variant: str, terms: Iterable[Term] = (), *, vocabular
         elif kind == _SCRIPT:
             out.append(converter.convert(piece))
         else:
-            out.append(regional.apply(*_script_and_simplified(piece, variant, converter), variant))
+            out.append(_with_vocabulary(piece, variant, converter))
     return "".join(out)
+
+
+# The vocabulary zh-tw / zh-hk undo first: the *other* region's words (regional_phrases_data).
+_OTHER_REGION = {"zh-tw": "zh-hk>zh-cn", "zh-hk": "zh-tw>zh-cn"}
+
+
+def _mainland_form(piece: str, variant: str) -> str:
+    """``piece`` in Simplified script, with the words written in the other region's vocabulary
+    (軟體, 網際網路 for zh-hk; 的士 for zh-tw) in mainland words (:func:`regional.substitutions`)."""
+    from . import regional
+
+    simplified = _opencc("tw2s").convert(piece)
+    return regional.apply(simplified, simplified, _OTHER_REGION[variant], piece)
+
+
+def _with_vocabulary(piece: str, variant: str, converter: _VariantScript) -> str:
+    """Script and regional vocabulary of one piece of running text.
+
+    zh-tw / zh-hk read from the mainland form (:func:`_mainland_form`), OpenCC's own pivot
+    (``tw2sp`` then ``s2twp`` / ``s2hkp``): a word written in another region's vocabulary
+    (軟體 in a zh-hk page, 的士 in a zh-tw one) reaches the reader's region, and character forms
+    follow the region's standard (歎 → 嘆, 擡 → 抬, 參 stays 參: ``tw2t`` alone made 蔘) instead of
+    whatever a 繁體 editor's input method gave."""
+    from . import regional
+
+    if variant == "zh-cn":
+        return regional.apply(*_script_and_simplified(piece, variant, converter), variant, piece)
+    out = []
+    for own, start, end in _own_words(piece, variant):
+        if own:
+            out.append(converter.convert(piece[start:end]))
+        else:
+            mainland = _mainland_form(piece[start:end], variant)
+            out.append(regional.apply(_opencc(_VARIANT_CONFIG[variant]).convert(mainland), mainland, variant))
+    return "".join(out)
+
+
+# The words of each region as OpenCC knows them: the keys of its reverse table (regional_phrases_data).
+_OWN_REGION = {"zh-tw": "zh-tw>zh-cn", "zh-hk": "zh-hk>zh-cn"}
+
+
+def _own_words(piece: str, variant: str) -> Iterator[tuple[bool, int, int]]:
+    """``piece`` cut into (is the region's own word as written, start, end): a word the region's
+    reader already uses (行動數據, 部落格 in zh-tw; 的士 in zh-hk), written in 繁體, gets script
+    only; round-tripping it through mainland words (部落格 → 博客 → 網誌) would change it."""
+    from . import regional
+
+    simplified = _opencc("tw2s").convert(piece)
+    pos = 0
+    if len(simplified) == len(piece):
+        for sub in regional.substitutions(simplified, _OWN_REGION[variant], piece):
+            if sub.start > pos:
+                yield False, pos, sub.start
+            yield True, sub.start, sub.end
+            pos = sub.end
+    if pos < len(piece):
+        yield False, pos, len(piece)
 
 
 def vocabulary_substitutions(text: str, variant: str, terms: Iterable[Term] = ()) -> list[tuple[int, int, str, str]]:
     """The regional phrases ``variant`` puts in ``text`` (what :func:`to_variant` replaces beyond
     script conversion): ``(start, end, as written, replacement)``, offsets in ``text``. For the
     conversion review: every substitution an article receives, to keep as written or pin."""
-    from . import regional
-
     _checked(variant)
     converter = _VariantScript(variant)
     found = []
     for kind, start, piece in _variant_spans(text or "", variant, tuple(terms), True):
         if kind != _VOCABULARY or not piece:
             continue
+        parts = [(False, 0, len(piece))] if variant == "zh-cn" else _own_words(piece, variant)
+        for own, part_start, part_end in parts:
+            if own:
+                continue
+            part = piece[part_start:part_end]
+            for sub_start, sub_end, replacement in _piece_substitutions(part, variant, converter):
+                at = start + part_start
+                found.append((at + sub_start, at + sub_end, part[sub_start:sub_end], replacement))
+    return found
+
+
+def _piece_substitutions(piece: str, variant: str, converter: _VariantScript) -> list[tuple[int, int, str]]:
+    """What :func:`_with_vocabulary` replaces in ``piece``: (start, end, what the reader gets)."""
+    from . import regional
+
+    if variant == "zh-cn":
         script_form, simplified = _script_and_simplified(piece, variant, converter)
         if len(script_form) != len(piece) or len(simplified) != len(piece):
-            continue  # a one-to-many conversion: regional.apply leaves this piece as script only
-        for sub in regional.substitutions(simplified, variant):
-            found.append((start + sub.start, start + sub.end, piece[sub.start : sub.end], sub.replacement))
-    return found
+            return []  # a one-to-many conversion: regional.apply leaves this piece as script only
+        return [(sub.start, sub.end, sub.replacement) for sub in regional.substitutions(simplified, variant, piece)]
+    simplified = _opencc("tw2s").convert(piece)
+    if len(simplified) != len(piece):
+        return []
+    # Step 1 (:func:`_mainland_form`): words of another region, as (piece span, mainland span).
+    mainland_parts: list[str] = []
+    spans: list[tuple[int, int, int, int]] = []
+    pos = shift = 0
+    for sub in regional.substitutions(simplified, _OTHER_REGION[variant], piece):
+        mainland_parts += [simplified[pos : sub.start], sub.replacement]
+        spans.append((sub.start, sub.end, sub.start + shift, sub.start + shift + len(sub.replacement)))
+        shift += len(sub.replacement) - (sub.end - sub.start)
+        pos = sub.end
+    mainland = "".join(mainland_parts) + simplified[pos:]
+    script = _opencc(_VARIANT_CONFIG[variant])
+
+    def widened(m_start: int, m_end: int) -> tuple[int, int]:
+        # A step-2 phrase overlapping a step-1 word covers that word too.
+        for _, _, w_start, w_end in spans:
+            if w_start < m_end and m_start < w_end:
+                m_start, m_end = min(m_start, w_start), max(m_end, w_end)
+        return m_start, m_end
+
+    def in_piece(m: int) -> int:
+        return m - sum((w_end - w_start) - (p_end - p_start) for p_start, p_end, w_start, w_end in spans if w_end <= m)
+
+    out: list[tuple[int, int, str]] = []
+    covered: list[tuple[int, int]] = []
+    for sub in regional.substitutions(mainland, variant):
+        m_start, m_end = widened(sub.start, sub.end)
+        reading = script.convert(mainland[m_start : sub.start]) + sub.replacement + script.convert(mainland[sub.end : m_end])
+        out.append((in_piece(m_start), in_piece(m_end), reading))
+        covered.append((m_start, m_end))
+    for p_start, p_end, w_start, w_end in spans:
+        if not any(c_start <= w_start and w_end <= c_end for c_start, c_end in covered):
+            out.append((p_start, p_end, script.convert(mainland[w_start:w_end])))
+    return sorted(out)

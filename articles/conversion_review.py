@@ -46,6 +46,17 @@ def _unique(values) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+@lru_cache(maxsize=1)
+def script_only_characters() -> tuple[frozenset[str], frozenset[str]]:
+    """(characters only 繁體 writes, characters only 简体 writes), from OpenCC's character tables:
+    a character whose every candidate in the other script is another character (執, 软). Characters
+    both scripts write (游, 里, 发 …) are in neither set: they tell nothing about what was typed."""
+    tables = _tables()
+    traditional = {key for name in ("t2s", "twrev") for key, values in tables[name].items() if key not in values}
+    simplified = {key for key, values in tables["s2t"].items() if key not in values}
+    return frozenset(traditional), frozenset(simplified)
+
+
 def candidates(char: str, source_script: str) -> tuple[str, ...]:
     """Every form OpenCC may give ``char`` (written in ``source_script``) in the other script."""
     tables = _tables()

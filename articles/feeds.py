@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from . import site_address
 from .models import Article, field_name
 from .scripts import HTML_LANG, current_script, current_variant
-from .rendering import RenderContext, render_markdown, source_in
+from .rendering import RenderContext, render_markdown, source_in, source_script
 from .text import without_control_characters
 
 FEED_LENGTH = 30
@@ -75,7 +75,7 @@ class RecentArticlesFeed(Feed):
 
     def item_description(self, article: Article) -> str:
         variant = current_variant()
-        lead = getattr(article, field_name("lead", current_script())) or ""
+        lead = getattr(article, field_name("lead", source_script(article, "lead", variant, current_script()))) or ""
         html = render_markdown(source_in(summary_source(lead), variant),
                                RenderContext(script=current_script(), variant=variant, links={}))
         return without_control_characters(Truncator(strip_tags(html)).chars(SUMMARY_LENGTH))

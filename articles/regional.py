@@ -92,12 +92,55 @@ def word_boundaries(simplified: str) -> set[int]:
     return bounds
 
 
-def substitutions(simplified: str, variant: str) -> Iterator[Substitution]:
+# Variants whose regional vocabulary replaces only words written in another region's script: zh-cn's
+# tables undo Taiwan / Hong Kong words (軟體 → 软件), and a word already typed in 简体 is mainland
+# usage as written (执行 stays 执行; the reverse tables would make it 运行, 载入 加载, 程序 进程).
+_FOREIGN_SCRIPT_ONLY = frozenset({"zh-cn", "zh-tw>zh-cn", "zh-hk>zh-cn"})
+
+
+# Clauses: the stretch of text whose script decides a word that reads the same in both scripts.
+_CLAUSE_END = frozenset("，。、；：！？,.;:!?()（）「」『』“”《》〈〉\n")
+
+
+def _script_votes(text: str) -> tuple[int, int]:
+    """(characters only Traditional writes, characters only Simplified writes) in ``text``."""
+    from .conversion_review import script_only_characters
+
+    traditional, simplified = script_only_characters()
+    return sum(char in traditional for char in text), sum(char in simplified for char in text)
+
+
+def written_in_simplified(written: str, start: int, end: int) -> bool:
+    """True if ``written[start:end]`` was typed in 简体 (this region's own word as written), False
+    if in 繁體 (another region's word). The span's own characters decide when they can (軟體, 载入);
+    a span both scripts write alike (执行, 程序, 雷射) takes the script of its clause, then of the
+    whole text; with no evidence at all it counts as Simplified (left as typed)."""
+    traditional, simplified = _script_votes(written[start:end])
+    if traditional or simplified:
+        return simplified >= traditional
+    left = start
+    while left > 0 and written[left - 1] not in _CLAUSE_END:
+        left -= 1
+    right = end
+    while right < len(written) and written[right] not in _CLAUSE_END:
+        right += 1
+    for context in (written[left:right], written):
+        traditional, simplified = _script_votes(context)
+        if traditional or simplified:
+            return simplified >= traditional
+    return True
+
+
+def substitutions(simplified: str, variant: str, written: str | None = None) -> Iterator[Substitution]:
     """The regional phrases ``variant`` puts in a text whose Simplified form is ``simplified``:
-    longest phrase first at each word start, each ending on a word boundary, none overlapping."""
+    longest phrase first at each word start, each ending on a word boundary, none overlapping.
+
+    ``written`` is the text as typed (same length as ``simplified``): for zh-cn a phrase replaces
+    only a span written in Traditional, decided per span since stored text is often mixed."""
     phrases, prefixes = _tables().get(variant, ({}, frozenset()))
     if not phrases or not simplified:
         return
+    foreign_only = variant in _FOREIGN_SCRIPT_ONLY and written is not None and len(written) == len(simplified)
     bounds = word_boundaries(simplified)
     length = len(simplified)
     start = 0
@@ -115,11 +158,14 @@ def substitutions(simplified: str, variant: str) -> Iterator[Substitution]:
             start += 1
             continue
         key = simplified[start:best]
+        if foreign_only and written_in_simplified(written, start, best):
+            start = best  # the word as typed is this region's own: left as written, not cut either
+            continue
         yield Substitution(start, best, key, phrases[key])
         start = best
 
 
-def apply(text: str, simplified: str, variant: str) -> str:
+def apply(text: str, simplified: str, variant: str, written: str | None = None) -> str:
     """``text`` (already in the variant's script) with the variant's regional phrases; ``simplified``
     is its Simplified form, character for character. If the two are not the same length (a
     one-to-many character conversion), the text is returned unchanged: script only, never a
@@ -128,7 +174,7 @@ def apply(text: str, simplified: str, variant: str) -> str:
         return text
     out: list[str] = []
     pos = 0
-    for found in substitutions(simplified, variant):
+    for found in substitutions(simplified, variant, written):
         out.append(text[pos : found.start])
         out.append(found.replacement)
         pos = found.end

@@ -10,10 +10,12 @@ the variant reads, already in that variant's character forms:
 * zh-tw: ``TWPhrases`` (the vocabulary step of OpenCC's ``s2twp``), values through ``t2tw``;
 * zh-hk: ``HKPhrases`` (the vocabulary step of ``s2hkp``), values through ``t2hk``;
 * zh-cn: ``TWPhrasesRev`` then ``HKPhrasesRev`` (the vocabulary steps of ``tw2sp`` / ``hk2sp``),
-  values through ``t2s``.
+  values through ``t2s``; ``zh-tw>zh-cn`` / ``zh-hk>zh-cn``: each of the two alone, the first
+  step of zh-hk / zh-tw (a region's reader gets the *other* region's words in mainland words).
 
-A key that is the same as its value in the variant (概率 → 概率) is left out: it would only block
-a shorter real substitution.
+A key that is the same as its value (司法程序 → 司法程序, 字节跳动 → 字節跳動, 大数据 → 大數據) is
+kept: OpenCC lists it precisely to block the shorter phrase inside it (程序 → 程式, 字节 → 位元組,
+数据 → 資料), and :mod:`articles.regional`'s longest match honours it the same way.
 """
 from __future__ import annotations
 
@@ -29,6 +31,10 @@ SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
     "zh-tw": (("TWPhrases", "t2tw"),),
     "zh-hk": (("HKPhrases", "t2hk"),),
     "zh-cn": (("TWPhrasesRev", "t2s"), ("HKPhrasesRev", "t2s")),
+    # The first step of zh-hk / zh-tw (articles.conversion._mainland_form): only the *other*
+    # region's words go to mainland words (a Hong Kong reader keeps 的士, a Taiwan one 軟體).
+    "zh-tw>zh-cn": (("TWPhrasesRev", "t2s"),),
+    "zh-hk>zh-cn": (("HKPhrasesRev", "t2s"),),
 }
 OUTPUT = Path(__file__).with_name("data") / "opencc_regional_phrases.tsv"
 
@@ -43,7 +49,7 @@ def main() -> None:
             forms = opencc.OpenCC(config)
             for key, values in sorted(dump_ocd2(name).items()):
                 simplified, wanted = fold.convert(key), forms.convert(values[0])
-                if simplified not in seen and simplified != wanted and key != values[0]:
+                if simplified not in seen:
                     seen[simplified] = wanted
         lines += [f"{variant}\t{key}\t{value}" for key, value in sorted(seen.items())]
     OUTPUT.write_text("\n".join(lines) + "\n", encoding="utf-8")

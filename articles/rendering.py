@@ -556,6 +556,19 @@ def source_in(stored: str, variant: str, terms=(), *, vocabulary: bool = True) -
     return conversion.to_variant(stored, variant, terms, vocabulary=vocabulary)
 
 
+def source_script(obj, name: str, variant: str, script: str) -> str:
+    """The column a regional variant converts field ``name`` from: the script the editor wrote it
+    in when recorded (``written_scripts``), else the variant's own script. The written text, not
+    its conversion: regional vocabulary replaces only words written in another region's script
+    (``regional.written_in_simplified``), and the Simplified column of a text typed in 繁體 holds
+    Taiwan words in 简体 (軟體 → 软体) that zh-cn could no longer tell from mainland usage."""
+    from .conversion import HANS, HANT
+    from .variants import REGIONAL
+
+    written = obj.written_script(name) if variant in REGIONAL and hasattr(obj, "written_script") else None
+    return written if written in (HANS, HANT) else script
+
+
 def render_article(article, script: str, *, show_editor_notes: bool = False,
                    shared: dict | None = None, create_links: bool = False) -> RenderedArticle:
     """Render an article (with prefetched sections and references) in ``script`` (or a regional
@@ -590,7 +603,7 @@ def render_article(article, script: str, *, show_editor_notes: bool = False,
         # References: script only (a cited title is quoted as published).
         key = (id(obj), name)
         if key not in values:
-            stored = getattr(obj, field_name(name, script)) or ""
+            stored = getattr(obj, field_name(name, source_script(obj, name, variant, script))) or ""
             values[key] = source_in(stored, variant or script, terms, vocabulary=vocabulary)
         return values[key]
 

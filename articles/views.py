@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from . import article_body, scripts, search
 from .collation import sort_by_title
 from .models import Article, Category, Tag, field_name, published_condition
-from .rendering import RenderContext, render_markdown, source_in
+from .rendering import RenderContext, render_markdown, source_in, source_script
 from .scripts import alternates_for, current_script, current_variant, url_in
 from .serving import renderings
 
@@ -132,7 +132,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     children = category.children.all() if can_edit(request) else category.children.filter(hidden=False)
     variant = current_variant()
     context = RenderContext(script=script, variant=variant, links={})
-    description = source_in(getattr(category, field_name("description", script)) or "", variant)
+    description = source_in(getattr(category, field_name("description", source_script(category, "description", variant, script))) or "", variant)
     return render(request, "articles/category_detail.html", {
         "category": category,
         "description_html": render_markdown(description, context),

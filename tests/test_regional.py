@@ -46,8 +46,22 @@ def test_hong_kong_as_opencc_s2hkp(hans):
 def test_taiwan_text_reads_mainland_vocabulary_as_opencc_tw2sp(hans):
     taiwan = opencc.OpenCC("s2twp").convert(hans)  # typed in Taiwan: 軟體, 網路, 資訊 …
     assert to_variant(taiwan, "zh-cn") == opencc.OpenCC("tw2sp").convert(taiwan)
-    # … and the same typed in 简体 with Taiwan words (软体, 网路) too.
-    assert to_variant(opencc.OpenCC("tw2s").convert(taiwan), "zh-cn") == opencc.OpenCC("tw2sp").convert(taiwan)
+    # Typed in 简体, a word is the mainland editor's own as written: zh-cn changes nothing (tw2sp
+    # would also rewrite words both regions use, 执行 → 运行, 程序 → 进程; see the gold set).
+    typed = opencc.OpenCC("tw2s").convert(taiwan)
+    assert to_variant(typed, "zh-cn") == typed
+
+
+@pytest.mark.parametrize("hans", ["提供用度，以执行联邦法律。", "这是司法程序的一部分。", "亦应载入本院议事录中。"])
+def test_words_typed_in_simplified_keep_their_mainland_reading(hans):
+    # zh-cn's table (OpenCC's TWPhrasesRev/HKPhrasesRev) would rewrite the word typed in 繁體.
+    assert any(key in hans for key in regional.table("zh-cn"))
+    assert to_variant(hans, "zh-cn") == hans
+
+
+def test_mixed_text_is_decided_per_clause():
+    # The Traditional clause gets mainland vocabulary, the Simplified one is kept as typed.
+    assert to_variant("這個軟體很好用，载入后执行。", "zh-cn") == "这个软件很好用，载入后执行。"
 
 
 def test_every_variant_of_a_sentence_typed_in_either_script():
@@ -148,3 +162,48 @@ def test_vocabulary_substitutions_list_what_a_text_receives_in_its_own_offsets()
     assert [(w, r) for _, _, w, r in vocabulary_substitutions(typed_in_taiwan, "zh-cn")] == [("軟體", "软件")]
     assert vocabulary_substitutions("这套软件", "zh-hant") == []
     assert vocabulary_substitutions("这套软件", "zh-tw", [("zh-tw", "软件", "軟件")]) == []  # a term wins
+
+
+@pytest.mark.parametrize("hans, taiwan", [
+    ("这是司法程序的一部分。", "這是司法程序的一部分。"),  # not 司法程式: only a computer program is 程式
+    ("字节跳动是一家公司。", "字節跳動是一家公司。"),  # a name, not 位元組跳動
+    ("摩尔线程", "摩爾線程"),  # a name, not 摩爾執行緒
+])
+def test_openccs_protecting_phrases_block_the_phrase_inside_them(hans, taiwan):
+    # OpenCC's TWPhrases lists these as themselves precisely to block 程序→程式, 字节→位元組, 线程→執行緒.
+    assert opencc.OpenCC("s2twp").convert(hans) == taiwan
+    assert to_variant(hans, "zh-tw") == taiwan
+    assert to_variant(taiwan, "zh-tw") == taiwan
+
+
+@pytest.mark.parametrize("taiwan, hong_kong", [
+    ("這個軟體的資訊很有用。", "這個軟件的信息很有用。"),
+    ("研究人員用雷射改變量子位元的狀態。", "研究人員用激光改變量子比特的狀態。"),
+])
+def test_taiwan_words_read_as_hong_kong_words_in_zh_hk(taiwan, hong_kong):
+    # OpenCC's pivot: tw2sp (Taiwan → mainland words), then s2hk.
+    assert opencc.OpenCC("s2hk").convert(opencc.OpenCC("tw2sp").convert(taiwan)) == hong_kong
+    assert to_variant(taiwan, "zh-hk") == hong_kong
+
+
+def test_hong_kong_script_keeps_standard_characters_typed_in_traditional():
+    # tw2t alone turns this 參 into 蔘 (its 參衆兩院 phrase does not know Taiwan's 眾).
+    assert opencc.OpenCC("tw2t").convert("參眾兩院") == "蔘衆兩院"
+    assert to_variant("參眾兩院都應保存本院議事錄。", "zh-hk") == "參眾兩院都應保存本院議事錄。"
+    assert to_variant("裡面", "zh-hk") == opencc.OpenCC("s2hk").convert("里面") == "裏面"
+
+
+def test_a_regions_own_words_survive_the_pivot():
+    # zh-hk undoes only Taiwan's words and zh-tw only Hong Kong's: 的士 typed in Hong Kong stays
+    # 的士 (HKPhrasesRev's 的士 → 出租车 has no way back), 部落格 typed in Taiwan stays 部落格.
+    assert to_variant("他坐的士去機場。", "zh-hk") == "他坐的士去機場。"
+    assert to_variant("他坐的士去機場。", "zh-tw") == "他坐計程車去機場。"
+    assert to_variant("他於部落格證實。", "zh-tw") == "他於部落格證實。"
+
+
+def test_the_review_lists_what_the_reader_gets_through_the_pivot():
+    from articles.conversion import vocabulary_substitutions
+
+    text = "這個軟體的資訊很有用。"
+    assert vocabulary_substitutions(text, "zh-hk") == [(2, 4, "軟體", "軟件"), (5, 7, "資訊", "信息")]
+    assert to_variant(text, "zh-hk") == "這個軟件的信息很有用。"

@@ -75,6 +75,14 @@ def test_text_typed_in_traditional_with_taiwan_words_reads_mainland_in_zh_cn(cli
     assert "這套軟體很好用。" in page_of(client, article, "zh-tw")
 
 
+def test_the_zh_cn_feed_reads_a_lead_typed_in_traditional_as_written(client):
+    # The feed's summary, like the page, converts the column the editor wrote (軟體), not its
+    # Simplified conversion (软体, which zh-cn would keep as a word typed in 简体).
+    ArticleFactory(title_zh_hant="軟體條約", lead_zh_hant="這套軟體很好用。", title_zh_hans="", lead_zh_hans="")
+    feed = client.get("/zh-cn/feed/").content.decode()
+    assert "这套软件很好用。" in feed
+
+
 def test_a_rule_names_a_variant(client):
     article = ArticleFactory(lead_zh_hans="乘-{zh-cn:出租车;zh-tw:計程車;zh-hk:的士}-回家。")
     article = Article.objects.get(pk=article.pk)
