@@ -18,15 +18,20 @@ def _editors_group(page: Page) -> None:
     editors_group_as_migrated()
 
 
-@pytest.mark.browser
-def test_editor_previews_reviews_pins_and_the_public_page_shows_the_pin(page: Page) -> None:
+def start_an_article(page: Page, title: str, lead: str) -> None:
+    """An editor logs in, opens a new article and types its title and lead in 简体."""
     editor = EditorFactory(password=PASSWORD)
     log_in(page, editor.username, PASSWORD)
     page.goto("/admin/articles/article/add/")
     show_script_tab(page, "id_title", "zh_hans")
-    page.fill("#id_title_zh_hans", "审校测试")
+    page.fill("#id_title_zh_hans", title)
     show_script_tab(page, "id_lead", "zh_hans")
-    page.locator("#id_lead_zh_hans").press_sequentially("他的头发和干部")
+    page.locator("#id_lead_zh_hans").press_sequentially(lead)
+
+
+@pytest.mark.browser
+def test_editor_previews_reviews_pins_and_the_public_page_shows_the_pin(page: Page) -> None:
+    start_an_article(page, "审校测试", "他的头发和干部")
 
     hant = page.locator(".preview-pane[data-script='zh-hant'] .preview-page")
     expect(hant).to_contain_text("頭髮")
@@ -155,13 +160,7 @@ def test_editor_keeps_a_regional_word_as_written_and_zh_tw_reads_it(page: Page) 
 def test_a_regional_preview_pane_renders_when_the_editor_opens_it(page: Page) -> None:
     """The regional panes are folded and rendered on demand (each is a full render per typing
     pause); opened, 台灣正體 reads Taiwan's vocabulary."""
-    editor = EditorFactory(password=PASSWORD)
-    log_in(page, editor.username, PASSWORD)
-    page.goto("/admin/articles/article/add/")
-    show_script_tab(page, "id_title", "zh_hans")
-    page.fill("#id_title_zh_hans", "预览测试")
-    show_script_tab(page, "id_lead", "zh_hans")
-    page.locator("#id_lead_zh_hans").press_sequentially("这套软件在网络上传播")
+    start_an_article(page, "预览测试", "这套软件在网络上传播")
     expect(page.locator(".preview-pane[data-script='zh-hant'] .preview-page")).to_contain_text("這套軟件在網絡上傳播")
     taiwan = page.locator(".preview-pane[data-script='zh-tw']")
     expect(taiwan).to_be_hidden()
