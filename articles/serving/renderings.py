@@ -212,17 +212,22 @@ def refresh(article_ids: Iterable[int], variants: Iterable[str] = VARIANTS, limi
 BULK_BATCH = 100
 
 
-def refresh_in_bulk(article_ids: Iterable[int], progress=None) -> int:
-    """Render and store the reader pages of all these published articles, :data:`BULK_BATCH` at
-    a time: what a bulk import does once at its end instead of one render per commit.
+def refresh_in_bulk(article_ids: Iterable[int], variants: Iterable[str] = VARIANTS, *, batch: int = BULK_BATCH,
+                    progress=None) -> int:
+    """Render and store the reader pages of all these published articles (in every variant, or
+    in ``variants``), ``batch`` articles at a time, oldest id first: what a bulk import does once at
+    its end instead of one render per commit, and a glossary edit for the articles using it.
     ``progress(n)`` is told of each batch done. Returns how many pages were stored."""
     ids = sorted(set(article_ids))
     stored = 0
-    for start in range(0, len(ids), BULK_BATCH):
-        batch = ids[start:start + BULK_BATCH]
-        stored += refresh(batch, limit=None)
+    for start in range(0, len(ids), batch):
+        chunk = ids[start:start + batch]
+        # One commit per batch rather than per page (SQLite: 32 → 3 ms a page on the glossary
+        # benchmark); each store is still compare-and-set on the generation.
+        with transaction.atomic():
+            stored += refresh(chunk, variants, limit=None)
         if progress is not None:
-            progress(len(batch))
+            progress(len(chunk))
     return stored
 
 
