@@ -154,6 +154,12 @@ def in_both_scripts(names: Iterable[str]) -> set[str]:
     return {form for name in names for form in (name, to_simplified(name), to_traditional(name))}
 
 
+def convert_unprotected(text: str, script: str) -> str:
+    """OpenCC alone: for a stretch already known to hold no protected span and no glossary term
+    (:func:`convert` would only scan it for them again)."""
+    return _converter(script).convert(text)
+
+
 def fold_to_simplified(text: str) -> str:
     """Every character in its Simplified form, nothing protected: for comparing and searching
     text, never for storing it."""

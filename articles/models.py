@@ -148,7 +148,7 @@ class ScriptSyncedModel(models.Model):
     def glossary(self) -> conversion.Glossary:
         return GlossaryTerm.glossary_for(None)
 
-    def sync_scripts(self, glossary: conversion.Glossary | None = None) -> None:
+    def sync_scripts(self, glossary: conversion.Glossary | Callable[[], conversion.Glossary] | None = None) -> None:
         """Apply the save rule to every translated field (called by :meth:`save`) and record the
         script each changed field was written in. The glossary is read (one query) only if a field
         needs converting, once."""
@@ -193,10 +193,21 @@ class ScriptSyncedModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         strip_control_characters(self)
-        self.sync_scripts()
-        self.fill_slugs()
-        super().save(*args, **kwargs)
+        # Read at most once per save, by the save rule or by the derived data that the post_save
+        # signal rebuilds (``saved_with_glossary``): it was read twice, 5 queries each (issue 24).
+        self._save_glossary = functools.cache(self.glossary)
+        try:
+            self.sync_scripts(self._save_glossary)
+            self.fill_slugs()
+            super().save(*args, **kwargs)
+        finally:
+            del self._save_glossary
         self._remember_scripts()
+
+    def saved_with_glossary(self) -> conversion.Glossary | None:
+        """Inside :meth:`save` (its post_save signal): the glossary this save converts with."""
+        glossary = getattr(self, "_save_glossary", None)
+        return glossary() if glossary is not None else None
 
     def fill_slugs(self) -> None:
         """Models with a translated ``slug`` derive each empty script's slug from its title."""
@@ -560,6 +571,21 @@ class ArticleTexts:
     section_written: tuple = ()
     reference_written: tuple = ()
 
+    @classmethod
+    def of(cls, article: "Article", sections: Iterable["Section"], references: Iterable["Reference"]) -> "ArticleTexts":
+        """The texts of parts at hand, in the order :meth:`Article.part_texts` reads them (the
+        importer, which has just written them, need not read them back: issue 24)."""
+        sections, references = list(sections), list(references)
+        return cls(
+            (article.title_zh_hans or "", article.title_zh_hant or ""),
+            (article.lead_zh_hans or "", article.lead_zh_hant or ""),
+            [(s.heading_zh_hans or "", s.heading_zh_hant or "", s.body_zh_hans or "", s.body_zh_hant or "")
+             for s in sections],
+            [(r.text_zh_hans or "", r.text_zh_hant or "") for r in references],
+            article.written_scripts, tuple(s.written_scripts for s in sections),
+            tuple(r.written_scripts for r in references),
+        )
+
     def search_texts(self) -> list[str]:
         """The Simplified texts the search columns are made of, lead first."""
         texts = [self.lead[0]]
@@ -728,13 +754,15 @@ class Article(SluggedMixin, ScriptSyncedModel):
         )
 
     def rebuild_derived(self, texts: "ArticleTexts | None" = None, *, links: bool = True,
-                        import_digest: str = "") -> None:
+                        import_digest: str = "", glossary: conversion.Glossary | None = None) -> None:
         """Everything kept from the texts — search columns, unreviewed count (one update) and
         link table — from one read of the parts: what every save of the article or a part runs
         (``links=False``: a reference, whose text holds no wikilink the link table counts). The
-        import digest is set by the importer and cleared by every other save."""
+        import digest is set by the importer and cleared by every other save. ``glossary``: the
+        one the save that calls this converted with (read once per save), else it is read."""
         texts = self.part_texts() if texts is None else texts
-        count = conversion_review.unreviewed_count(texts.review_pairs(), self.glossary())
+        glossary = self.glossary() if glossary is None else glossary
+        count = conversion_review.unreviewed_count(texts.review_pairs(), glossary)
         Article.objects.filter(pk=self.pk).update(
             **search.search_columns(*texts.title, texts.search_texts()), unreviewed_characters=count,
             import_digest=import_digest,
@@ -1085,6 +1113,15 @@ def saving_whole_articles() -> Iterator[None]:
         _WHOLE_ARTICLE_SAVES.reset(token)
 
 
+def deleted_with_its_article(signal_kwargs: dict[str, Any]) -> bool:
+    """Whether a part's ``post_delete`` comes from deleting its article (``origin``: the article,
+    or a queryset of articles, as the admin's bulk delete): the part's own handlers must then do
+    nothing — whatever they wrote for the article (links, renderings, image usage) would point
+    at a row deleted in the same transaction and fail the commit on its foreign key."""
+    origin = signal_kwargs.get("origin")
+    return isinstance(origin, Article) or getattr(origin, "model", None) is Article
+
+
 def part_signals_deferred() -> bool:
     """Whether :func:`saving_whole_articles` is in force (the per-part signals skip their work)."""
     return _WHOLE_ARTICLE_SAVES.get()
@@ -1093,7 +1130,7 @@ def part_signals_deferred() -> bool:
 @receiver(post_save, sender=Article, dispatch_uid="search-article")
 def _rebuild_search_for_article(sender, instance: Article, raw: bool = False, **kwargs: Any) -> None:
     if not raw and not part_signals_deferred():
-        instance.rebuild_derived()
+        instance.rebuild_derived(glossary=instance.saved_with_glossary())
 
 
 @receiver(post_save, sender=Section, dispatch_uid="search-save-Section")
@@ -1101,11 +1138,9 @@ def _rebuild_search_for_article(sender, instance: Article, raw: bool = False, **
 @receiver(post_delete, sender=Section, dispatch_uid="search-delete-Section")
 @receiver(post_delete, sender=Reference, dispatch_uid="search-delete-Reference")
 def _rebuild_search_for_part(sender, instance: ArticlePart, raw: bool = False, **kwargs: Any) -> None:
-    origin = kwargs.get("origin")  # post_delete: what delete() was called on
-    deleting_article = isinstance(origin, Article) or getattr(origin, "model", None) is Article
-    if raw or deleting_article or part_signals_deferred():  # the article's own rows go with it
+    if raw or deleted_with_its_article(kwargs) or part_signals_deferred():  # the article's own rows go with it
         return
     # The derived columns are rewritten, never read: not loading them saves moving ~1 MB.
     article = Article.objects.defer(*search.SEARCH_COLUMNS).filter(pk=instance.article_id).first()
     if article is not None:
-        article.rebuild_derived(links=sender is Section)
+        article.rebuild_derived(links=sender is Section, glossary=instance.saved_with_glossary())

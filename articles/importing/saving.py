@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from .. import conversion
 from ..images.usage import sync_article_images
-from ..models import Article, Category, GlossaryTerm, Reference, Section, saving_whole_articles
+from ..models import Article, ArticleTexts, Category, GlossaryTerm, Reference, Section, saving_whole_articles
 from .parsed import ImportFailure, ParsedArticle
 
 
@@ -172,7 +172,7 @@ def save_article(parsed: ParsedArticle, status: str | None = None, import_digest
         # The parts' signals are off (bulk_create skips them anyway): the search columns, link
         # table and unreviewed count once, here, and (inside a revision) the article recorded
         # again now that its parts exist.
-        article.rebuild_derived(import_digest=import_digest)
+        article.rebuild_derived(ArticleTexts.of(article, sections, references), import_digest=import_digest)
         # Every [[File:…]] gets its image record (without a file if new).
         texts = [article.lead_zh_hans, article.lead_zh_hant, *(t for s in sections for t in (s.body_zh_hans, s.body_zh_hant))]
         sync_article_images(article, texts, had_images=not created)
