@@ -417,3 +417,21 @@ def test_a_figure_waiting_for_its_file_keeps_its_written_caption_for_readers(cli
     html = page(client, article, script)
     assert caption in html  # the source's words are not lost
     assert "<figure" not in html and "<img" not in html  # and no broken image
+
+
+@pytest.mark.django_db(transaction=True)  # the foreign keys are checked at the commit
+def test_deleting_articles_with_figures_from_the_admin_list_commits(admin_client):
+    """The admin's "delete selected" deletes a queryset of articles: a section's own delete signal
+    used to record the article's image usage again, so the commit failed on its foreign key
+    and nothing was deleted."""
+    with_figures = ArticleFactory(lead_zh_hans="[[文件:甲.jpg|说明]]")
+    SectionFactory(article=with_figures, body_zh_hans="[[File:乙.png]]")
+    other = ArticleFactory()
+    SectionFactory(article=other, body_zh_hans="[[File:乙.png]]")
+    response = admin_client.post(reverse("admin:articles_article_changelist"), {
+        "action": "delete_selected", "_selected_action": [with_figures.pk, other.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not Article.objects.exists()
+    # The image records stay (a file may be shared); they are no longer used by any article.
+    assert set(Image.objects.values_list("name", flat=True)) == {"甲.jpg", "乙.png"}
+    assert not Image.articles.through.objects.exists()

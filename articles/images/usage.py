@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from articles.models import Article, Section, part_signals_deferred
+from articles.models import Article, Section, deleted_with_its_article, part_signals_deferred
 
 from .markup import figure_names
 from .models import Image
@@ -73,7 +73,9 @@ def _section_saved(sender, instance: Section, raw: bool = False, **kwargs) -> No
 
 
 def _section_deleted(sender, instance: Section, **kwargs) -> None:
-    if not part_signals_deferred() and _mentions_figures(instance.body_zh_hans, instance.body_zh_hant):
+    if deleted_with_its_article(kwargs) or part_signals_deferred():
+        return  # the article's image usage goes with it
+    if _mentions_figures(instance.body_zh_hans, instance.body_zh_hant):
         article = Article.objects.filter(pk=instance.article_id).first()
         if article is not None:
             sync_article_images(article)

@@ -34,7 +34,8 @@ from ..scripts import override_variant
 from ..variants import REGIONAL, SCRIPT_OF, VARIANTS
 from ..images.models import Image
 from ..models import (Article, ArticleAlias, ArticleSlugRedirect, Category, GlossaryTerm, NamedGlossary,
-                      NamedGlossaryTerm, Reference, Section, Tag, TaggedArticle, field_name, part_signals_deferred)
+                      NamedGlossaryTerm, Reference, Section, Tag, TaggedArticle, deleted_with_its_article, field_name,
+                      part_signals_deferred)
 from . import pages, renderings
 
 
@@ -134,17 +135,9 @@ def _article_changed(sender, instance: Article, raw: bool = False, **kwargs: Any
     after_commit({instance.pk, *linking}, slugs, edited=[instance.pk], feed=feed)
 
 
-def _with_its_article(kwargs: dict[str, Any]) -> bool:
-    """A part deleted because its article is (``origin``: the article or a queryset of articles):
-    the article's own signal invalidates; a bump now would make rendering rows for a row about
-    to go, and fail the commit on the foreign key."""
-    origin = kwargs.get("origin")
-    return isinstance(origin, Article) or getattr(origin, "model", None) is Article
-
-
 def _part_changed(sender, instance, raw: bool = False, **kwargs: Any) -> None:
     # Under saving_whole_articles() the article's own save in the same transaction invalidates.
-    if not raw and not _with_its_article(kwargs) and not part_signals_deferred():
+    if not raw and not deleted_with_its_article(kwargs) and not part_signals_deferred():
         after_commit([instance.article_id], edited=[instance.article_id])
 
 
@@ -159,12 +152,12 @@ def _tag_changed(sender, instance: Tag, raw: bool = False, **kwargs: Any) -> Non
 
 
 def _tagging_changed(sender, instance: TaggedArticle, raw: bool = False, **kwargs: Any) -> None:
-    if not raw and not _with_its_article(kwargs) and not part_signals_deferred():
+    if not raw and not deleted_with_its_article(kwargs) and not part_signals_deferred():
         after_commit([instance.content_object_id])
 
 
 def _glossary_changed(sender, instance: GlossaryTerm, raw: bool = False, **kwargs: Any) -> None:
-    if raw or _with_its_article(kwargs):
+    if raw or deleted_with_its_article(kwargs):
         return
     # A term changes how leads convert, so the feed's summaries too.
     if instance.article_id:
@@ -178,7 +171,7 @@ def _alias_changed(sender, instance: ArticleAlias, raw: bool = False, **kwargs: 
         return
     # Links to the alias turn blue (or red) with it, also when it goes with its article.
     linking = set(Article.objects.linking_to([instance.name]).values_list("pk", flat=True))
-    after_commit(linking if _with_its_article(kwargs) else {instance.article_id, *linking})
+    after_commit(linking if deleted_with_its_article(kwargs) else {instance.article_id, *linking})
 
 
 def _image_changed(sender, instance: Image, raw: bool = False, **kwargs: Any) -> None:
