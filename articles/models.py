@@ -217,30 +217,35 @@ def _slug_base(base: str) -> str:
     return (base or "item")[: SLUG_MAX_LENGTH - 6].strip("-") or "item"
 
 
-def unique_slugs(model: type[models.Model], column: str, bases: list[str], exclude_pk: Any = None) -> list[str]:
-    """Each of ``bases`` made unique in ``column`` by a numeric suffix (条约, 条约-2, 条约-3 …),
-    and unique among themselves, in one query."""
-    bases = [_slug_base(base) for base in bases]
-    if not bases:
-        return []
+def unique_slugs_by_column(model: type[models.Model], wanted: dict[str, list[str]],
+                           exclude_pk: Any = None) -> dict[str, list[str]]:
+    """For each column, its ``bases`` made unique in that column by a numeric suffix (条约, 条约-2,
+    条约-3 …) and unique among themselves — every column in one query (a save fills the slug of
+    both scripts, the importer several categories' at once)."""
+    wanted = {column: [_slug_base(base) for base in bases] for column, bases in wanted.items()}
+    columns = [column for column, bases in wanted.items() if bases]
+    if not columns:
+        return {column: [] for column in wanted}
     starts = Q()
-    for base in set(bases):
-        starts |= Q(**{f"{column}__startswith": base})
-    taken = set(model._default_manager.filter(starts).exclude(pk=exclude_pk).values_list(column, flat=True))
-    slugs = []
-    for base in bases:
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        taken.add(slug)
-        slugs.append(slug)
-    return slugs
-
-
-def unique_slug(model: type[models.Model], column: str, base: str, exclude_pk: Any) -> str:
-    """``base`` made unique in ``column`` by a numeric suffix (条约, 条约-2, 条约-3 …)."""
-    return unique_slugs(model, column, [base], exclude_pk)[0]
+    for column in columns:
+        for base in set(wanted[column]):
+            starts |= Q(**{f"{column}__startswith": base})
+    taken: dict[str, set[str]] = {column: set() for column in columns}
+    for row in model._default_manager.filter(starts).exclude(pk=exclude_pk).values_list(*columns):
+        for column, value in zip(columns, row):
+            taken[column].add(value)
+    result: dict[str, list[str]] = {}
+    for column, bases in wanted.items():
+        slugs = []
+        for base in bases:
+            slug, n = base, 1
+            while slug in taken[column]:
+                n += 1
+                slug = f"{base}-{n}"
+            taken[column].add(slug)
+            slugs.append(slug)
+        result[column] = slugs
+    return result
 
 
 class SluggedMixin:
@@ -252,10 +257,12 @@ class SluggedMixin:
         return slugify(text, allow_unicode=True)
 
     def fill_slugs(self) -> None:
+        wanted = {}
         for script in (HANS, HANT):
             column = field_name("slug", script)
-            current = getattr(self, column) or self.slug_for(getattr(self, field_name(self.slug_source, script)) or "")
-            setattr(self, column, unique_slug(type(self), column, current, self.pk))
+            wanted[column] = [getattr(self, column) or self.slug_for(getattr(self, field_name(self.slug_source, script)) or "")]
+        for column, (slug,) in unique_slugs_by_column(type(self), wanted, self.pk).items():
+            setattr(self, column, slug)
 
     def script_synced_fields(self) -> tuple[str, ...]:
         # Slugs are derived from titles per script rather than converted from each other.
@@ -338,7 +345,7 @@ class Category(SluggedMixin, ScriptSyncedModel):
     @classmethod
     def create_named(cls, names: list[tuple[str, str]]) -> list["Category"]:
         """New top-level categories named (Simplified, Traditional), by the rules of ``save()``
-        (control characters stripped, unique slugs from the names) in three queries whatever
+        (control characters stripped, unique slugs from the names) in two queries whatever
         their number: the importer creates several per article. A new category is on no article,
         so there is no page to invalidate."""
         categories = [cls(name_zh_hans=hans, name_zh_hant=hant) for hans, hant in names]
@@ -346,10 +353,10 @@ class Category(SluggedMixin, ScriptSyncedModel):
             category.record_written_scripts = False  # converted from an import's names: none was typed
             strip_control_characters(category)
             category.sync_scripts()  # reads the glossary only if a name needs converting
-        for script in (HANS, HANT):
-            column = field_name("slug", script)
-            bases = [slugify(getattr(c, field_name("name", script)) or "", allow_unicode=True) for c in categories]
-            for category, slug in zip(categories, unique_slugs(cls, column, bases)):
+        wanted = {field_name("slug", script): [slugify(getattr(c, field_name("name", script)) or "", allow_unicode=True)
+                                                for c in categories] for script in (HANS, HANT)}
+        for column, slugs in unique_slugs_by_column(cls, wanted).items():
+            for category, slug in zip(categories, slugs):
                 setattr(category, column, slug)
         created = cls.objects.bulk_create(categories)
         for category in created:

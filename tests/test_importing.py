@@ -316,3 +316,70 @@ def test_collected_edits_render_only_when_asked(django_capture_on_commit_callbac
 
     assert renderings.refresh_in_bulk(edited) == len(VARIANTS)
     assert ArticleRendering.objects.filter(article=article, rendered_generation=1).count() == len(VARIANTS)
+
+
+def _articles_in_shared_categories(folder, count: int) -> None:
+    """``count`` files, each in the same new categories (written in either script), a few
+    linking to each other: what two processes importing at once would both create."""
+    for n in range(count):
+        category = "中苏条约" if n % 2 else "中蘇條約"
+        (folder / f"共享分类条约{n}.md").write_text(
+            f"**共享分类条约{n}**是一项条约，见[[共享分类条约{(n + 1) % count}]]。\n\n## 背景\n\n背景{n}。\n\n"
+            f"[Category:{category}](https://zh.wikipedia.org/wiki/Category:{category} \"wikilink\") "
+            f"[Category:1937年条约](https://zh.wikipedia.org/wiki/Category:1937年条约 \"wikilink\")\n",
+            encoding="utf-8")
+
+
+class TestJobs:
+    """``import_wiki --jobs N``: N processes, each with its own connection (issue 24)."""
+
+    def test_the_files_of_one_title_go_to_one_process(self, tmp_path):
+        from articles.management.commands.import_wiki import shares
+
+        names = ["辛丑条约.md", "辛丑條約.md", "何梅协定.md", "何梅協定.md", "克林德.md", "通州事件.md", "秦孝儀.md"]
+        files = [tmp_path / name for name in names]
+        split = shares(files, 2)
+        assert sorted(path for share in split for path in share) == sorted(files)  # each file once
+        for one_title in (("辛丑条约.md", "辛丑條約.md"), ("何梅协定.md", "何梅協定.md")):
+            assert any({tmp_path / name for name in one_title} <= set(share) for share in split)
+        assert abs(len(split[0]) - len(split[1])) <= 2
+
+    def test_with_a_dry_run_it_is_refused(self, db, tmp_path):
+        _articles_in_shared_categories(tmp_path, 2)
+        with pytest.raises(CommandError, match="--dry-run"):
+            run_import(str(tmp_path), "--jobs", "2", "--dry-run")
+
+    @pytest.mark.django_db(transaction=True)
+    def test_processes_create_each_article_and_category_once_and_resume(self, tmp_path):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            # SQLite has one writer: the import says so and runs in this process.
+            _articles_in_shared_categories(tmp_path, 4)
+            err = StringIO()
+            call_command("import_wiki", str(tmp_path), "--jobs", "2", stdout=StringIO(), stderr=err)
+            assert "one process" in err.getvalue() and Article.objects.count() == 4
+            return
+        _articles_in_shared_categories(tmp_path, 12)
+        (tmp_path / "坏文件.md").write_bytes(b"\xff\xfe not utf-8")
+        # The same title in the other script: the same article, updated by the same process.
+        (tmp_path / "共享分類條約0.md").write_text("**共享分類條約0**改過了。\n", encoding="utf-8")
+        err = StringIO()
+        with pytest.raises(CommandError, match="1 of 14 paths failed"):
+            call_command("import_wiki", str(tmp_path), "--jobs", "2", stdout=(out := StringIO()), stderr=err)
+        assert "坏文件.md" in err.getvalue()
+        summary = next(line for line in out.getvalue().splitlines() if "created" in line and "articles/s" in line)
+        assert "12 created, 1 updated, 1 failed" in summary and "(2 processes)" in summary
+        assert Article.objects.count() == 12
+        assert sorted(Category.objects.values_list("name_zh_hans", flat=True)) == ["1937年条约", "中苏条约"]
+        updated = Article.objects.get(title_zh_hans="共享分类条约0")  # by the file imported second
+        assert "改过了" in updated.lead_zh_hans and not updated.categories.exists()
+        assert all(a.categories.count() == 2 for a in Article.objects.exclude(pk=updated.pk))
+        assert Article.objects.filter(search_document__contains="背景3").count() == 1  # derived data built
+        # Run again (resumed): the files imported before are skipped, nothing is created twice.
+        (tmp_path / "坏文件.md").unlink()
+        (tmp_path / "共享分類條約0.md").unlink()
+        (tmp_path / "共享分类条约0.md").unlink()
+        again = run_import(str(tmp_path), "--jobs", "2")
+        assert "0 created, 0 updated, 0 failed, 11 unchanged" in again
+        assert Article.objects.count() == 12 and Category.objects.count() == 2
