@@ -306,15 +306,29 @@ class _VariantScript:
     """The script step of a variant. zh-hk goes through Simplified first (``tw2s`` then ``s2hk``,
     OpenCC's pivot) so that text typed in 繁體 gets Hong Kong forms as text typed in 简体 does
     (``s2hk`` alone leaves Taiwan's 裡; ``tw2t`` made 參眾兩院 蔘眾兩院, its 參 → 蔘 entry
-    applied to Taiwan's 眾, which its phrase 參衆兩院 does not know)."""
+    applied to Taiwan's 眾, which its phrase 參衆兩院 does not know). The Simplified → Traditional
+    steps never match a script phrase across a word boundary (:func:`_to_traditional_by_words`)."""
 
     def __init__(self, variant: str) -> None:
         self.steps = [_opencc("tw2s"), _opencc("s2hk")] if variant == "zh-hk" else [_opencc(_VARIANT_CONFIG[variant])]
 
     def convert(self, text: str) -> str:
         for step in self.steps:
-            text = step.convert(text)
+            text = _to_traditional_by_words(text, step) if step in _BY_WORDS else step.convert(text)
         return text
+
+
+def _to_traditional_by_words(text: str, step: opencc.OpenCC) -> str:
+    """A regional variant's Simplified → Traditional step, cut where a script phrase would match
+    across a word boundary (:func:`articles.regional.script_cuts`: 总|发行 is 總發行, not 總髮行).
+    Regional pages only: the stored 繁體 column keeps the save rule's conversion, which the editor
+    reviews."""
+    from . import regional
+
+    return regional.convert_by_words(text, step)
+
+
+_BY_WORDS = (_opencc("s2tw"), _opencc("s2hk"))
 
 
 # Kinds of span of :func:`_variant_spans`.
@@ -435,8 +449,8 @@ def _with_vocabulary(piece: str, variant: str, converter: _VariantScript, groups
             out.append(converter.convert(piece[start:end]))
         else:
             mainland = _mainland_form(piece[start:end], variant, groups)
-            out.append(regional.apply(_opencc(_VARIANT_CONFIG[variant]).convert(mainland), mainland, variant,
-                                      groups=groups))
+            script_form = _to_traditional_by_words(mainland, _opencc(_VARIANT_CONFIG[variant]))
+            out.append(regional.apply(script_form, mainland, variant, groups=groups))
     return "".join(out)
 
 
@@ -524,10 +538,11 @@ def _piece_substitutions(piece: str, variant: str, converter: _VariantScript,
     covered: list[tuple[int, int]] = []
     for sub in regional.substitutions(mainland, variant, groups=groups):
         m_start, m_end = widened(sub.start, sub.end)
-        reading = script.convert(mainland[m_start : sub.start]) + sub.replacement + script.convert(mainland[sub.end : m_end])
+        reading = (_to_traditional_by_words(mainland[m_start : sub.start], script) + sub.replacement
+                   + _to_traditional_by_words(mainland[sub.end : m_end], script))
         out.append((in_piece(m_start), in_piece(m_end), reading))
         covered.append((m_start, m_end))
     for p_start, p_end, w_start, w_end in spans:
         if not any(c_start <= w_start and w_end <= c_end for c_start, c_end in covered):
-            out.append((p_start, p_end, script.convert(mainland[w_start:w_end])))
+            out.append((p_start, p_end, _to_traditional_by_words(mainland[w_start:w_end], script)))
     return sorted(out)

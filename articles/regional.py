@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Iterator
 
 TABLE_FILE = Path(__file__).with_name("data") / "opencc_regional_phrases.tsv"
+SCRIPT_PHRASE_FILE = Path(__file__).with_name("data") / "opencc_script_phrases.txt"
 
 #: The conversion group of OpenCC's computing vocabulary (the table's domain ``it``): the named
 #: glossaries whose ``conversion_group`` is this turn it on for the articles using them.
@@ -119,6 +120,52 @@ def word_boundaries(simplified: str) -> set[int]:
     if offset != len(simplified):  # never seen; then only whole-text phrases could match
         return {0, len(simplified)}
     return bounds
+
+
+@lru_cache(maxsize=1)
+def _script_phrases() -> tuple[frozenset[str], frozenset[str]]:
+    """OpenCC's script phrases that change a text (:func:`regional_phrases_data.script_phrase_keys`)
+    and every prefix of them."""
+    keys = frozenset(line for line in SCRIPT_PHRASE_FILE.read_text(encoding="utf-8").splitlines()
+                     if line and not line.startswith("#"))
+    return keys, frozenset(key[:n] for key in keys for n in range(1, len(key) + 1))
+
+
+def script_cuts(simplified: str) -> list[int]:
+    """The word boundaries where OpenCC's Simplified → Traditional step must cut ``simplified``:
+    the same rule as the regional phrases, for its script phrases (STPhrases). A phrase that
+    starts or ends inside a word (一个|中队: 个中 → 箇中; 总|发行: 总发 → 總髮; 社长|胡恩溥:
+    长胡 → 長鬍) has its inner word boundaries cut, unless another phrase spanning that boundary
+    starts and ends on word boundaries (a phrase of several whole words keeps them together).
+    OpenCC's converter then reads each stretch on its own: a cut refuses exactly the matches that
+    cross it, and a text with no such phrase is converted whole, as before."""
+    keys, prefixes = _script_phrases()
+    bounds: set[int] | None = None
+    wanted: set[int] = set()
+    kept: set[int] = set()
+    length = len(simplified)
+    for start in range(length - 1):
+        if simplified[start] not in prefixes:
+            continue
+        end = start + 2
+        while end <= length and simplified[start:end] in prefixes:
+            if simplified[start:end] in keys:
+                if bounds is None:
+                    bounds = word_boundaries(simplified)
+                inner = [b for b in range(start + 1, end) if b in bounds]
+                (kept if start in bounds and end in bounds else wanted).update(inner)
+            end += 1
+    return sorted(wanted - kept)
+
+
+def convert_by_words(simplified: str, converter) -> str:
+    """``converter`` (an OpenCC Simplified → Traditional step) applied to ``simplified`` cut at its
+    :func:`script_cuts`: no script phrase across a word boundary."""
+    cuts = script_cuts(simplified)
+    if not cuts:
+        return converter.convert(simplified)
+    edges = [0, *cuts, len(simplified)]
+    return "".join(converter.convert(simplified[a:b]) for a, b in zip(edges, edges[1:]))
 
 
 # Variants whose regional vocabulary replaces only words written in another region's script: zh-cn's

@@ -38,8 +38,9 @@ from pathlib import Path
 import opencc
 
 OUTPUT = Path(__file__).with_name("data") / "variants_gold.tsv"
-# Version 2 (2026-12-04): the corrections of corpus-秦孝儀-17 and corpus-克林德-6 below (their
-# reasons there); each row evaluated in its context (CONTEXT_GROUPS).
+# Version 2 (2026-12-04): the corrections of corpus-秦孝儀-17, corpus-克林德-6 and the four
+# cross-boundary script errors below (their reasons there); each row evaluated in its context
+# (CONTEXT_GROUPS).
 VERSION = 2
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 VARIANT_COLUMNS = ("zh-cn", "zh-tw", "zh-hk")
@@ -155,6 +156,13 @@ CORRECTIONS: list[tuple[str, tuple[str, ...], str, str, str]] = [
     ("corpus-通州事件-18", TW + HK, "一箇中隊", "一個中隊", "一个|中队: 箇 only in 一箇中 idioms"),
     ("corpus-通州事件-22", TW, "槍支", "槍枝", "Taiwan's standard form is 槍枝"),
     ("seed-中蘇互不侵犯條約-1", TW, "軍用裝置", "軍用設備", "military equipment: 設備"),
+    # Added on 2026-12-04 (gold version 2): OpenCC's script phrases matched across a word boundary
+    # (STPhrases' 一出 → 一齣, 后制 → 後製, 海参 → 海蔘, 台湾台 → 臺灣臺), and the drafts (its
+    # golden file, its s2twp / s2hkp) kept the error; articles.regional.script_cuts refuses them.
+    ("us-53-2", TW + HK, "五分之一齣席", "五分之一出席", "cross-boundary: 五分之一|出席 (attend), not 齣 (a play)"),
+    ("us-227-2", TW + HK, "同意後製定", "同意後制定", "cross-boundary: 同意|后|制定 (enact), not 後製 (post-production)"),
+    ("corpus-白逾桓-16", HK, "上海蔘加", "上海參加", "cross-boundary: 上海|参加 (take part), not 海蔘 (sea cucumber)"),
+    ("corpus-辛丑条约-3", TW, "臺灣台北", "臺灣臺北", "the article wrote 臺北, Taiwan's standard form (台湾台 → 臺灣臺 crossed 台湾|台北)"),
 ]
 
 

@@ -220,3 +220,23 @@ def test_the_review_lists_what_the_reader_gets_through_the_pivot():
     assert vocabulary_substitutions(text, "zh-hk", IT) == [(2, 4, "軟體", "軟件"), (5, 7, "資訊", "信息")]
     assert to_variant(text, "zh-hk", IT) == "這個軟件的信息很有用。"
     assert vocabulary_substitutions(text, "zh-hk") == [(2, 4, "軟體", "軟件")]  # 資訊 is computing vocabulary
+
+
+@pytest.mark.parametrize("hans, traditional", [
+    ("赵铁桥任总发行。", "趙鐵橋任總發行。"),  # 总|发行, not 總髮 (hair)
+    ("社长胡恩溥遇刺。", "社長胡恩溥遇刺。"),  # 社长|胡恩溥, not 長鬍 (beard)
+    ("相当于一个中队的保安队。", "相當於一個中隊的保安隊。"),  # 一个|中队, not 箇中
+    ("五分之一出席议员", "五分之一出席議員"),  # 五分之一|出席, not 一齣 (a play)
+])
+def test_no_script_phrase_across_a_word_boundary(hans, traditional):
+    # OpenCC's STPhrases match across the words (the bug exists upstream, in both scripts' steps).
+    assert opencc.OpenCC("s2tw").convert(hans) != traditional
+    assert to_variant(hans, "zh-tw") == to_variant(hans, "zh-hk") == traditional
+    # Typed in 繁體 as OpenCC's own script step would have it, the regional pages read the same.
+    assert to_variant(opencc.OpenCC("s2tw").convert(hans), "zh-tw") == traditional
+
+
+def test_a_script_phrase_on_word_boundaries_still_applies():
+    # 里面 → 裡面 and 头发 → 頭髮 are phrases of whole words: converted as OpenCC does.
+    for hans in ("头发很长，放在盒子里面。", "他们一起去面试了。"):
+        assert to_variant(hans, "zh-tw") == opencc.OpenCC("s2tw").convert(hans)
