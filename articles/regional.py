@@ -25,6 +25,10 @@ The tables are OpenCC's own regional phrase dictionaries, dumped once into
 has a domain: site-wide, or :data:`COMPUTING` (OpenCC's IT vocabulary that MediaWiki too keeps out of
 its site-wide tables: 保存 → 儲存, 支持 → 支援, 執行 → 运行 …), which a text gets only when its
 article opted into that conversion group (``groups``; see the generator's docstring for the rule).
+
+The same boundary rule holds for OpenCC's *script* phrases (STPhrases) in a regional page's
+Simplified → Traditional step: :func:`script_cuts` cuts the text where one would match across a
+word boundary (总|发行 → 總髮行, 社长|胡恩溥 → 社長鬍恩溥, 一个|中队 → 一箇中隊 in OpenCC).
 """
 from __future__ import annotations
 

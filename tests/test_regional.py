@@ -160,6 +160,13 @@ def test_tables_are_the_installed_wheels_dictionaries(tmp_path: Path):
                 assert simplified in regional.table(variant), (variant, key)
 
 
+@pytest.mark.skipif(not OPENCC_DICT, reason="Debian's opencc_dict is missing (apt-get install opencc)")
+def test_script_phrases_are_the_installed_wheels():
+    from articles.regional_phrases_data import script_phrase_keys
+
+    assert set(script_phrase_keys()) == regional._script_phrases()[0]
+
+
 def test_vocabulary_substitutions_list_what_a_text_receives_in_its_own_offsets():
     from articles.conversion import vocabulary_substitutions
 
