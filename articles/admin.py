@@ -599,7 +599,8 @@ class NamedGlossaryTermFormSet(BaseInlineFormSet):
         rows = [NamedGlossaryTerm(**{name: form.cleaned_data.get(name) or "" for name in TERM_FORM_FIELDS})
                 for form in self.forms
                 if form.cleaned_data and not form.cleaned_data.get("DELETE")]
-        site = glossaries.site_terms()
+        # As an article using the glossary converts: with the built-in group it turns on, if any.
+        site = glossaries.site_terms() + glossaries.groups_of([self.instance])
         stored = self.instance.terms.all() if self.instance.pk else ()
         before = tuple(t for row in stored for t in glossaries.terms_from_forms(row.forms())) + site
         after = tuple(t for row in rows for t in glossaries.terms_from_forms(row.forms())) + site
@@ -621,10 +622,10 @@ class NamedGlossaryAdmin(CalendarBoundedDates, VersionAdmin):
     them, and their history (django-reversion). Saving re-renders and purges exactly the pages
     using the glossary (``serving/invalidation.py``)."""
 
-    list_display = ("name", "description", "term_count", "updated_at")
+    list_display = ("name", "description", "conversion_group", "term_count", "updated_at")
     search_fields = ("name", "description", "terms__hans", "terms__hant", "terms__zh_tw", "terms__zh_hk")
     autocomplete_fields = ("articles", "categories")
-    fields = ("name", "description", "categories", "articles")
+    fields = ("name", "description", "conversion_group", "categories", "articles")
     inlines = (NamedGlossaryTermInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[NamedGlossary]:

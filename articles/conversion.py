@@ -238,6 +238,24 @@ def title_key(title: str) -> str:
 # win over later ones for the same text: pass the article's terms, then the site's.
 Term = tuple[str, str, str]
 
+#: The ``variant`` of a :data:`Term` that is no term but a conversion-group switch: ``(GROUP, name,
+#: name)`` among an article's terms turns on the regional table's domain ``name`` (the computing
+#: vocabulary, :data:`articles.regional.COMPUTING`) for that article. Carried with the terms because
+#: it is chosen where they are (a named glossary, :func:`articles.glossaries.terms_for_article`) and
+#: must reach every place that converts the article (pages, preview, conversion review) as they do.
+GROUP = "+group"
+
+
+def group_term(name: str) -> Term:
+    """The :data:`GROUP` marker that turns conversion group ``name`` on."""
+    return (GROUP, name, name)
+
+
+def groups_in(terms: Iterable[Term]) -> frozenset[str]:
+    """The conversion groups switched on among ``terms``."""
+    return frozenset(name for variant, name, _ in terms if variant == GROUP)
+
+
 # Titles of works: script only inside (《电脑报》 is a name, never 《電腦報》→《計算機報》).
 _TITLE_OF_WORK = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉")
 
@@ -256,6 +274,8 @@ def terms_from_glossary(glossary: Glossary) -> tuple[Term, ...]:
 def _term_rank(term_variant: str, variant: str) -> int | None:
     from .variants import SCRIPT_OF
 
+    if term_variant == GROUP:
+        return None
     if term_variant == variant:
         return 0
     if term_variant == SCRIPT_OF.get(variant):
@@ -292,15 +312,29 @@ class _VariantScript:
     """The script step of a variant. zh-hk goes through Simplified first (``tw2s`` then ``s2hk``,
     OpenCC's pivot) so that text typed in 繁體 gets Hong Kong forms as text typed in 简体 does
     (``s2hk`` alone leaves Taiwan's 裡; ``tw2t`` made 參眾兩院 蔘眾兩院, its 參 → 蔘 entry
-    applied to Taiwan's 眾, which its phrase 參衆兩院 does not know)."""
+    applied to Taiwan's 眾, which its phrase 參衆兩院 does not know). The Simplified → Traditional
+    steps never match a script phrase across a word boundary (:func:`_to_traditional_by_words`)."""
 
     def __init__(self, variant: str) -> None:
         self.steps = [_opencc("tw2s"), _opencc("s2hk")] if variant == "zh-hk" else [_opencc(_VARIANT_CONFIG[variant])]
 
     def convert(self, text: str) -> str:
         for step in self.steps:
-            text = step.convert(text)
+            text = _to_traditional_by_words(text, step) if step in _BY_WORDS else step.convert(text)
         return text
+
+
+def _to_traditional_by_words(text: str, step: opencc.OpenCC) -> str:
+    """A regional variant's Simplified → Traditional step, cut where a script phrase would match
+    across a word boundary (:func:`articles.regional.script_cuts`: 总|发行 is 總發行, not 總髮行).
+    Regional pages only: the stored 繁體 column keeps the save rule's conversion, which the editor
+    reviews."""
+    from . import regional
+
+    return regional.convert_by_words(text, step)
+
+
+_BY_WORDS = (_opencc("s2tw"), _opencc("s2hk"))
 
 
 # Kinds of span of :func:`_variant_spans`.
@@ -364,7 +398,8 @@ def to_variant(text: str, variant: str, terms: Iterable[Term] = (), *, vocabular
     * zh-cn / zh-tw / zh-hk: script (``tw2s`` / ``s2tw`` / ``tw2t``+``s2hk``) then the regional
       phrases of OpenCC's ``tw2sp``+``hk2sp`` / ``s2twp`` / ``s2hkp`` dictionaries, only on word
       boundaries (:mod:`articles.regional`);
-    * glossary ``terms`` (:data:`Term`) first, before any generic conversion;
+    * glossary ``terms`` (:data:`Term`) first, before any generic conversion; a :data:`GROUP`
+      marker among them turns on that conversion group's regional phrases (computing vocabulary);
     * protected spans (``-{…}-``, code, URLs, link destinations, citation keys) untouched; titles
       of works 《…》 script only; ``vocabulary=False`` makes the whole text script only (references).
     """
@@ -373,9 +408,11 @@ def to_variant(text: str, variant: str, terms: Iterable[Term] = (), *, vocabular
     _checked(variant)
     if not text:
         return text
+    terms = tuple(terms)
+    groups = groups_in(terms)
     converter = _VariantScript(variant)
     out: list[str] = []
-    for kind, _, piece in _variant_spans(text, variant, tuple(terms), vocabulary):
+    for kind, _, piece in _variant_spans(text, variant, terms, vocabulary):
         if not piece:
             continue
         if kind in (_KEEP, _TERM):
@@ -383,7 +420,7 @@ def to_variant(text: str, variant: str, terms: Iterable[Term] = (), *, vocabular
         elif kind == _SCRIPT:
             out.append(converter.convert(piece))
         else:
-            out.append(_with_vocabulary(piece, variant, converter))
+            out.append(_with_vocabulary(piece, variant, converter, groups))
     return "".join(out)
 
 
@@ -391,16 +428,16 @@ def to_variant(text: str, variant: str, terms: Iterable[Term] = (), *, vocabular
 _OTHER_REGION = {"zh-tw": "zh-hk>zh-cn", "zh-hk": "zh-tw>zh-cn"}
 
 
-def _mainland_form(piece: str, variant: str) -> str:
+def _mainland_form(piece: str, variant: str, groups: frozenset[str] = frozenset()) -> str:
     """``piece`` in Simplified script, with the words written in the other region's vocabulary
     (軟體, 網際網路 for zh-hk; 的士 for zh-tw) in mainland words (:func:`regional.substitutions`)."""
     from . import regional
 
     simplified = _opencc("tw2s").convert(piece)
-    return regional.apply(simplified, simplified, _OTHER_REGION[variant], piece)
+    return regional.apply(simplified, simplified, _OTHER_REGION[variant], piece, groups)
 
 
-def _with_vocabulary(piece: str, variant: str, converter: _VariantScript) -> str:
+def _with_vocabulary(piece: str, variant: str, converter: _VariantScript, groups: frozenset[str] = frozenset()) -> str:
     """Script and regional vocabulary of one piece of running text.
 
     zh-tw / zh-hk read from the mainland form (:func:`_mainland_form`), OpenCC's own pivot
@@ -411,14 +448,15 @@ def _with_vocabulary(piece: str, variant: str, converter: _VariantScript) -> str
     from . import regional
 
     if variant == "zh-cn":
-        return regional.apply(*_script_and_simplified(piece, variant, converter), variant, piece)
+        return regional.apply(*_script_and_simplified(piece, variant, converter), variant, piece, groups)
     out = []
-    for own, start, end in _own_words(piece, variant):
+    for own, start, end in _own_words(piece, variant, groups):
         if own:
             out.append(converter.convert(piece[start:end]))
         else:
-            mainland = _mainland_form(piece[start:end], variant)
-            out.append(regional.apply(_opencc(_VARIANT_CONFIG[variant]).convert(mainland), mainland, variant))
+            mainland = _mainland_form(piece[start:end], variant, groups)
+            script_form = _to_traditional_by_words(mainland, _opencc(_VARIANT_CONFIG[variant]))
+            out.append(regional.apply(script_form, mainland, variant, groups=groups))
     return "".join(out)
 
 
@@ -426,7 +464,7 @@ def _with_vocabulary(piece: str, variant: str, converter: _VariantScript) -> str
 _OWN_REGION = {"zh-tw": "zh-tw>zh-cn", "zh-hk": "zh-hk>zh-cn"}
 
 
-def _own_words(piece: str, variant: str) -> Iterator[tuple[bool, int, int]]:
+def _own_words(piece: str, variant: str, groups: frozenset[str] = frozenset()) -> Iterator[tuple[bool, int, int]]:
     """``piece`` cut into (is the region's own word as written, start, end): a word the region's
     reader already uses (行動數據, 部落格 in zh-tw; 的士 in zh-hk), written in 繁體, gets script
     only; round-tripping it through mainland words (部落格 → 博客 → 網誌) would change it."""
@@ -435,7 +473,7 @@ def _own_words(piece: str, variant: str) -> Iterator[tuple[bool, int, int]]:
     simplified = _opencc("tw2s").convert(piece)
     pos = 0
     if len(simplified) == len(piece):
-        for sub in regional.substitutions(simplified, _OWN_REGION[variant], piece):
+        for sub in regional.substitutions(simplified, _OWN_REGION[variant], piece, groups):
             if sub.start > pos:
                 yield False, pos, sub.start
             yield True, sub.start, sub.end
@@ -450,22 +488,25 @@ def vocabulary_substitutions(text: str, variant: str, terms: Iterable[Term] = ()
     conversion review: every substitution an article receives, to keep as written or pin."""
     _checked(variant)
     converter = _VariantScript(variant)
+    terms = tuple(terms)
+    groups = groups_in(terms)
     found = []
-    for kind, start, piece in _variant_spans(text or "", variant, tuple(terms), True):
+    for kind, start, piece in _variant_spans(text or "", variant, terms, True):
         if kind != _VOCABULARY or not piece:
             continue
-        parts = [(False, 0, len(piece))] if variant == "zh-cn" else _own_words(piece, variant)
+        parts = [(False, 0, len(piece))] if variant == "zh-cn" else _own_words(piece, variant, groups)
         for own, part_start, part_end in parts:
             if own:
                 continue
             part = piece[part_start:part_end]
-            for sub_start, sub_end, replacement in _piece_substitutions(part, variant, converter):
+            for sub_start, sub_end, replacement in _piece_substitutions(part, variant, converter, groups):
                 at = start + part_start
                 found.append((at + sub_start, at + sub_end, part[sub_start:sub_end], replacement))
     return found
 
 
-def _piece_substitutions(piece: str, variant: str, converter: _VariantScript) -> list[tuple[int, int, str]]:
+def _piece_substitutions(piece: str, variant: str, converter: _VariantScript,
+                         groups: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """What :func:`_with_vocabulary` replaces in ``piece``: (start, end, what the reader gets)."""
     from . import regional
 
@@ -473,7 +514,7 @@ def _piece_substitutions(piece: str, variant: str, converter: _VariantScript) ->
         script_form, simplified = _script_and_simplified(piece, variant, converter)
         if len(script_form) != len(piece) or len(simplified) != len(piece):
             return []  # a one-to-many conversion: regional.apply leaves this piece as script only
-        return [(sub.start, sub.end, sub.replacement) for sub in regional.substitutions(simplified, variant, piece)]
+        return [(sub.start, sub.end, sub.replacement) for sub in regional.substitutions(simplified, variant, piece, groups)]
     simplified = _opencc("tw2s").convert(piece)
     if len(simplified) != len(piece):
         return []
@@ -481,7 +522,7 @@ def _piece_substitutions(piece: str, variant: str, converter: _VariantScript) ->
     mainland_parts: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
     pos = shift = 0
-    for sub in regional.substitutions(simplified, _OTHER_REGION[variant], piece):
+    for sub in regional.substitutions(simplified, _OTHER_REGION[variant], piece, groups):
         mainland_parts += [simplified[pos : sub.start], sub.replacement]
         spans.append((sub.start, sub.end, sub.start + shift, sub.start + shift + len(sub.replacement)))
         shift += len(sub.replacement) - (sub.end - sub.start)
@@ -501,12 +542,13 @@ def _piece_substitutions(piece: str, variant: str, converter: _VariantScript) ->
 
     out: list[tuple[int, int, str]] = []
     covered: list[tuple[int, int]] = []
-    for sub in regional.substitutions(mainland, variant):
+    for sub in regional.substitutions(mainland, variant, groups=groups):
         m_start, m_end = widened(sub.start, sub.end)
-        reading = script.convert(mainland[m_start : sub.start]) + sub.replacement + script.convert(mainland[sub.end : m_end])
+        reading = (_to_traditional_by_words(mainland[m_start : sub.start], script) + sub.replacement
+                   + _to_traditional_by_words(mainland[sub.end : m_end], script))
         out.append((in_piece(m_start), in_piece(m_end), reading))
         covered.append((m_start, m_end))
     for p_start, p_end, w_start, w_end in spans:
         if not any(c_start <= w_start and w_end <= c_end for c_start, c_end in covered):
-            out.append((p_start, p_end, script.convert(mainland[w_start:w_end])))
+            out.append((p_start, p_end, _to_traditional_by_words(mainland[w_start:w_end], script)))
     return sorted(out)

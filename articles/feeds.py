@@ -20,7 +20,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from . import site_address
+from .glossaries import site_terms, terms_for_article
 from .models import Article, field_name
+from .variants import REGIONAL
 from .scripts import HTML_LANG, current_script, current_variant
 from .rendering import RenderContext, render_markdown, source_in, source_script
 from .text import without_control_characters
@@ -66,7 +68,14 @@ class RecentArticlesFeed(Feed):
         return reverse("articles:home")
 
     def items(self):
-        return Article.objects.published().order_by("-published_at")[:FEED_LENGTH]
+        articles = list(Article.objects.published().order_by("-published_at")[:FEED_LENGTH])
+        if current_variant() in REGIONAL:
+            # The page's conversion for each summary: the article's terms, its named glossaries'
+            # (and the built-in groups they turn on, 计算机), the site's (read once for all).
+            site = site_terms()
+            for article in articles:
+                article.feed_terms = terms_for_article(article, site)
+        return articles
 
     # Text is cleaned of control characters on save, but rows stored before that rule may hold
     # them, and XML 1.0 refuses them (the feed answered 500): strip them here too.
@@ -76,7 +85,7 @@ class RecentArticlesFeed(Feed):
     def item_description(self, article: Article) -> str:
         variant = current_variant()
         lead = getattr(article, field_name("lead", source_script(article, "lead", variant, current_script()))) or ""
-        html = render_markdown(source_in(summary_source(lead), variant),
+        html = render_markdown(source_in(summary_source(lead), variant, getattr(article, "feed_terms", ())),
                                RenderContext(script=current_script(), variant=variant, links={}))
         return without_control_characters(Truncator(strip_tags(html)).chars(SUMMARY_LENGTH))
 

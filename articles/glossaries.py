@@ -8,7 +8,9 @@ Three kinds of terms, tried in this order (the first that matches a stretch of t
    then the ones its categories opt into, each group by name;
 3. the site-wide terms;
 
-then OpenCC. A term is a row of forms per variant (zh-hans, zh-hant, zh-cn, zh-tw, zh-hk; blank
+then OpenCC's regional phrases: the site-wide ones, and those of the built-in conversion groups
+the article's named glossaries turn on (``NamedGlossary.conversion_group``: 计算机, OpenCC's
+computing vocabulary, :mod:`articles.regional`). A term is a row of forms per variant (zh-hans, zh-hant, zh-cn, zh-tw, zh-hk; blank
 forms are left to the script form and OpenCC). For the regional variants each form found in the
 text, as typed or in either script, reads as the variant's form (:func:`terms_from_forms`, in
 ``to_variant``'s :data:`~articles.conversion.Term` triples); for the two script variants only the
@@ -74,14 +76,23 @@ def site_terms() -> tuple[Term, ...]:
     return _rows_terms(GlossaryTerm.objects.filter(article=None))
 
 
-def terms_for_article(article: Article) -> tuple[Term, ...]:
-    """Every term of an article's conversion into a regional variant, in the order they apply."""
+def terms_for_article(article: Article, site: tuple[Term, ...] | None = None) -> tuple[Term, ...]:
+    """Every term of an article's conversion into a regional variant, in the order they apply
+    (``site``: the site's terms when the caller has read them already, for many articles)."""
     from .models import GlossaryTerm
 
     pk = getattr(article, "pk", None)
     own = _rows_terms(GlossaryTerm.objects.filter(article_id=pk)) if pk else ()
-    scoped = tuple(term for glossary in glossaries_of(article) for term in _rows_terms(glossary.terms.all()))
-    return own + scoped + site_terms()
+    used = glossaries_of(article)
+    scoped = tuple(term for glossary in used for term in _rows_terms(glossary.terms.all()))
+    return own + scoped + (site_terms() if site is None else site) + groups_of(used)
+
+
+def groups_of(used: Iterable[NamedGlossary]) -> tuple[Term, ...]:
+    """The built-in conversion groups the glossaries ``used`` turn on, as ``to_variant``'s group
+    markers (:func:`articles.conversion.group_term`): 计算机 turns on OpenCC's computing vocabulary."""
+    names = sorted({glossary.conversion_group for glossary in used if glossary.conversion_group})
+    return tuple(conversion.group_term(name) for name in names)
 
 
 def script_glossary_for(article: Article, pending: Iterable[tuple[str, str]] = ()) -> conversion.Glossary:

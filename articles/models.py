@@ -1046,10 +1046,22 @@ class NamedGlossary(models.Model):
     """A named, scoped glossary (a topic group like MediaWiki's public conversion groups: 铁路,
     计算机, 人名): used by the articles that opt in and by every article of a category that opts in
     (direct members, as the category page lists them). Its terms come after an article's own
-    terms and before the site-wide ones (:func:`articles.glossaries.terms_for_article`)."""
+    terms and before the site-wide ones (:func:`articles.glossaries.terms_for_article`).
+
+    ``conversion_group`` makes it a built-in conversion group as well (MediaWiki's
+    Module:CGroup/IT): ``it`` turns OpenCC's computing vocabulary on for the articles using it,
+    which no other article gets (保存 stays 保存 on a treaty's zh-tw page; issue 25). Migration
+    0021 creates the glossary 计算机 with that group."""
+
+    #: Conversion groups built into the converter (the regional tables' domains,
+    #: :mod:`articles.regional`): a glossary naming one turns that vocabulary on for its articles.
+    CONVERSION_GROUPS = (("", _("无")), ("it", _("计算机（OpenCC 的计算机词汇）")))
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)
+    conversion_group = models.CharField(
+        _("内置转换组"), max_length=20, blank=True, default="", choices=CONVERSION_GROUPS,
+        help_text=_("使用本词汇表的条目另用这组内置的地区词汇（如计算机：保存→儲存、支持→支援）；其他条目不用。"))
     articles = models.ManyToManyField(Article, verbose_name=_("使用的条目"), related_name="named_glossaries", blank=True)
     categories = models.ManyToManyField(Category, verbose_name=_("使用的分类"), related_name="named_glossaries",
                                         blank=True, help_text=_("分类中的条目都使用本词汇表。"))

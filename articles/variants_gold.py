@@ -41,6 +41,9 @@ class GoldRow:
     source: str
     written: str
     expected: dict[str, str]
+    #: The conversion groups the row's article would opt into (its context, by source:
+    #: :func:`articles.variants_gold_data.context_groups`); the row is converted with them on.
+    groups: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,10 @@ class VariantResult:
 
 @lru_cache(maxsize=4)
 def load(path: Path = GOLD_PATH) -> GoldSet:
-    """The gold set: ``# version: N`` in the header comments, then a TSV with a header row."""
+    """The gold set: ``# version: N`` in the header comments, then a TSV with a header row. Each
+    row's context (its conversion groups) follows from its source."""
+    from .variants_gold_data import context_groups
+
     version = ""
     rows: list[GoldRow] = []
     columns: list[str] | None = None
@@ -94,7 +100,7 @@ def load(path: Path = GOLD_PATH) -> GoldSet:
             continue
         record = dict(zip(columns, cells))
         rows.append(GoldRow(record["id"], record["source"], record["written"],
-                            {variant: record[variant] for variant in GOLD_VARIANTS}))
+                            {variant: record[variant] for variant in GOLD_VARIANTS}, context_groups(record["source"], record["id"])))
     if not version or not rows:
         raise ValueError(f"{path}: no version line or no rows")
     return GoldSet(version, tuple(rows))
@@ -102,13 +108,17 @@ def load(path: Path = GOLD_PATH) -> GoldSet:
 
 def check(convert: Converter, terms: Sequence = (), gold: GoldSet | None = None,
           variants: Iterable[str] = GOLD_VARIANTS) -> dict[str, VariantResult]:
-    """Agreement of ``convert`` with the gold set, per variant. ``terms`` is passed on as is."""
+    """Agreement of ``convert`` with the gold set, per variant. ``terms`` is passed on, with the
+    row's conversion groups after them (``articles.conversion.group_term``) when it has any."""
+    from .conversion import group_term
+
     gold = gold or load()
     results: dict[str, VariantResult] = {}
     for variant in variants:
         result = VariantResult(variant)
         for row in gold.rows:
-            got = convert(row.written, variant, terms) if terms else convert(row.written, variant)
+            row_terms = tuple(terms) + tuple(group_term(name) for name in sorted(row.groups))
+            got = convert(row.written, variant, row_terms) if row_terms else convert(row.written, variant)
             result.total += 1
             if got == row.expected[variant]:
                 result.agree += 1

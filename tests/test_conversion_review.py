@@ -8,7 +8,7 @@ import opencc
 import pytest
 
 from articles import conversion, conversion_review
-from articles.conversion import HANS, HANT, Glossary
+from articles.conversion import HANS, HANT, Glossary, group_term
 from articles.models import Article, GlossaryTerm, Section
 from articles.rendering import render_article
 from tests.conftest import installed
@@ -176,22 +176,29 @@ def regional(text: str, terms=()) -> dict[tuple[str, str], str]:
     return {(s.variant, s.written): s.regional for s in conversion_review.regional_substitutions(text, terms)}
 
 
+# The review of an article that opted into the built-in conversion group 计算机.
+IT = (group_term("it"),)
+
+
 def test_regional_substitutions_of_text_typed_in_simplified():
-    found = regional("这个软件的信息存在内存里。")
+    found = regional("这个软件的信息存在内存里。", IT)
     assert found[("zh-tw", "软件")] == "軟體" and found[("zh-tw", "信息")] == "資訊"
     assert ("zh-hk", "软件") not in found  # Hong Kong says 軟件: script conversion alone
     assert not any(variant == "zh-cn" for variant, _ in found)
+    # Outside the group, only the site-wide 软件 → 軟體.
+    assert regional("这个软件的信息存在内存里。") == {("zh-tw", "软件"): "軟體"}
 
 
 def test_regional_substitutions_of_text_typed_in_traditional():
-    found = regional("這個軟體的資訊很有用。")
+    found = regional("這個軟體的資訊很有用。", IT)
     assert found[("zh-cn", "軟體")] == "软件" and found[("zh-cn", "資訊")] == "信息"
+    assert ("zh-cn", "資訊") not in regional("這個軟體的資訊很有用。")
 
 
 def test_regional_substitutions_skip_pins_titles_of_works_and_glossary_terms():
     text = "-{软件}-、《软件世界》和信息"
-    assert regional(text) == {("zh-tw", "信息"): "資訊"}
-    assert regional(text, terms=[("zh-tw", "信息", "信息")]) == {}
+    assert regional(text, IT) == {("zh-tw", "信息"): "資訊"}
+    assert regional(text, terms=[("zh-tw", "信息", "信息"), *IT]) == {}
 
 
 def test_regional_substitutions_never_cross_a_word_boundary():

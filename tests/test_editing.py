@@ -79,13 +79,14 @@ def test_preview_renders_both_scripts_with_the_public_renderer_and_reviews(edito
 
 def test_preview_renders_the_five_variants(editor_client):
     data = add_form(editor_client)
-    data.update({"title_zh_hans": "新条目", "lead_zh_hans": "这套软件在网络上传播。[^a]"})
-    with_inline_rows(data, "references", [{"key": "a", "text_zh_hans": "《网络年鉴》", "position": "0"}])
+    # Site-wide regional words (a new article has opted into no conversion group such as 计算机).
+    data.update({"title_zh_hans": "新条目", "lead_zh_hans": "这套软件在互联网上传播。[^a]"})
+    with_inline_rows(data, "references", [{"key": "a", "text_zh_hans": "《互联网年鉴》", "position": "0"}])
     result = editor_client.post(PREVIEW, data).json()
-    assert "这套软件在网络上传播。" in result["zh-hans"] and "这套软件在网络上传播。" in result["zh-cn"]
-    assert "這套軟件在網絡上傳播。" in result["zh-hant"] and "這套軟件在網絡上傳播。" in result["zh-hk"]
-    assert "這套軟體在網路上傳播。" in result["zh-tw"]
-    assert "《網絡年鑑》" in result["zh-tw"]  # a reference: script only
+    assert "这套软件在互联网上传播。" in result["zh-hans"] and "这套软件在互联网上传播。" in result["zh-cn"]
+    assert "這套軟件在互聯網上傳播。" in result["zh-hant"] and "這套軟件在互聯網上傳播。" in result["zh-hk"]
+    assert "這套軟體在網際網路上傳播。" in result["zh-tw"]
+    assert "《互聯網年鑑》" in result["zh-tw"]  # a reference: script only
     assert 'lang="zh-Hant-TW"' in result["zh-tw"] and 'lang="zh-Hant-HK"' in result["zh-hk"]
     page = editor_client.get(reverse("admin:articles_article_add")).content.decode()
     for label in ("简体", "繁體"):
@@ -168,9 +169,9 @@ def test_preview_refuses_texts_beyond_the_models_limits_with_a_clear_message(edi
 def test_preview_renders_only_the_variants_the_form_asks_for(editor_client):
     """The form asks for the scripts and the regional panes the editor opened; nothing else is rendered."""
     data = add_form(editor_client)
-    data.update({"title_zh_hans": "预览", "lead_zh_hans": "这套软件在网络上传播。", "variants": ["zh-hans", "zh-tw"]})
+    data.update({"title_zh_hans": "预览", "lead_zh_hans": "这套软件在互联网上传播。", "variants": ["zh-hans", "zh-tw"]})
     result = editor_client.post(PREVIEW, data).json()
-    assert "这套软件在网络上传播。" in result["zh-hans"] and "這套軟體在網路上傳播。" in result["zh-tw"]
+    assert "这套软件在互联网上传播。" in result["zh-hans"] and "這套軟體在網際網路上傳播。" in result["zh-tw"]
     assert not {"zh-hant", "zh-cn", "zh-hk"} & set(result)
     data["variants"] = ["nonsense"]  # nothing known asked: every variant, as without the field
     assert {"zh-hans", "zh-hant", "zh-cn", "zh-tw", "zh-hk"} <= set(editor_client.post(PREVIEW, data).json())

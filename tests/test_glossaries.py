@@ -186,7 +186,7 @@ class TestAdmin:
         assert response.status_code == 200
         page = response.content.decode()
         assert "转换金标准" in page and "運行" in page
-        assert not NamedGlossary.objects.exists()
+        assert not NamedGlossary.objects.filter(name="交通").exists()
 
     def test_a_site_wide_term_that_breaks_gold_sentences_is_refused_and_a_harmless_one_kept(self, editor_client) -> None:
         url = reverse("admin:articles_glossaryterm_add")
@@ -200,7 +200,7 @@ class TestAdmin:
 
     def test_a_term_with_one_form_is_refused(self, editor_client) -> None:
         response = self.add_glossary(editor_client, [{"hans": "公交车", "hant": "", "zh_tw": "", "zh_hk": "", "zh_cn": ""}])
-        assert response.status_code == 200 and not NamedGlossary.objects.exists()
+        assert response.status_code == 200 and not NamedGlossary.objects.filter(name="交通").exists()
 
 
 def test_the_editors_preview_of_an_article_uses_its_glossaries(editor_client) -> None:
@@ -210,3 +210,104 @@ def test_the_editors_preview_of_an_article_uses_its_glossaries(editor_client) ->
                                   {"title_zh_hans": article.title_zh_hans, "lead_zh_hans": "乘坐公交车。"})
     panes = response.json()
     assert "巴士" in panes["zh-hk"] and "公車" in panes["zh-tw"] and "公交车" in panes["zh-cn"]
+
+
+# --- the built-in conversion group 计算机 (OpenCC's computing vocabulary, issue 25) ---------------
+
+def computing() -> NamedGlossary:
+    """The glossary migration 0021 creates: no terms, the built-in group ``it``."""
+    return NamedGlossary.objects.get(name="计算机", conversion_group="it")
+
+
+HISTORY_HANS = "清政府支持义和团，参众两院保存议事录，设置官职。"
+HISTORY_HANT = "清政府支持義和團，參眾兩院保存議事錄，設置官職。"
+
+
+@pytest.mark.parametrize("lead", [HISTORY_HANS, HISTORY_HANT])
+def test_a_history_articles_taiwan_page_keeps_general_words(lead) -> None:
+    # OpenCC's s2twp reads 支援 / 儲存 / 設定 (its computing vocabulary); a treaty's reader must not.
+    field = "lead_zh_hans" if lead == HISTORY_HANS else "lead_zh_hant"
+    article = ArticleFactory(**{field: lead, ("lead_zh_hant" if field == "lead_zh_hans" else "lead_zh_hans"): ""})
+    page = lead_in(article, "zh-tw")
+    assert "支持義和團" in page and "保存議事錄" in page and "設置官職" in page
+    assert "支援" not in page and "儲存" not in page and "設定" not in page
+
+
+@pytest.mark.parametrize("field, lead", [("lead_zh_hans", "这个软件支持插件，请保存设置。"),
+                                         ("lead_zh_hant", "這個軟件支持插件，請保存設置。")])
+def test_an_article_opted_into_computing_reads_taiwans_computing_words(field, lead) -> None:
+    other = "lead_zh_hant" if field == "lead_zh_hans" else "lead_zh_hans"
+    article = ArticleFactory(**{field: lead, other: ""})
+    assert "軟體支持外掛" not in lead_in(article, "zh-tw")
+    assert "軟體支持" in lead_in(article, "zh-tw")  # 软件 → 軟體 for everyone (MediaWiki's site-wide table)
+    computing().articles.add(article)
+    assert "這個軟體支援外掛，請儲存設定。" in lead_in(article, "zh-tw")
+
+
+def test_a_category_opts_its_articles_into_computing() -> None:
+    protocols = CategoryFactory(name_zh_hans="网络协议")
+    member = ArticleFactory(lead_zh_hans="服务器端的支持情况。")
+    member.categories.add(protocols)
+    outsider = ArticleFactory(lead_zh_hans="服务器端的支持情况。")
+    computing().categories.add(protocols)
+    assert "伺服器端的支援情況" in lead_in(member, "zh-tw")
+    assert "伺服器端的支持情況" in lead_in(outsider, "zh-tw")
+
+
+@pytest.mark.parametrize("variant", ["zh-cn", "zh-hk"])
+def test_a_title_typed_in_traditional_keeps_its_words_in_mainland_and_hong_kong(variant) -> None:
+    # OpenCC's reverse computing entry 執行 → 运行 made 中央运行委员 of a party title.
+    article = ArticleFactory(lead_zh_hans="", lead_zh_hant="1945年5月，他當選中國國民黨第6屆中央執行委員。")
+    page = lead_in(article, variant)
+    assert ("中央执行委员" if variant == "zh-cn" else "中央執行委員") in page
+    assert "运行" not in page and "運行" not in page
+
+
+def test_computing_text_typed_in_taiwan_reads_mainland_words_only_when_opted_in() -> None:
+    article = ArticleFactory(lead_zh_hans="", lead_zh_hant="程式執行時建立檔案。")
+    assert "程式执行时建立档案" in lead_in(article, "zh-cn")  # general: the Taiwan text as written
+    computing().articles.add(article)
+    assert "程序运行时创建文件" in lead_in(article, "zh-cn")
+
+
+class TestOptingIntoComputingReRendersAndPurges:
+    def test_adding_an_article_purges_and_re_renders_its_regional_pages(self, client, committed,
+                                                                        django_assert_num_queries) -> None:
+        article = ArticleFactory(lead_zh_hans="这个软件支持插件。")
+        outsider = ArticleFactory(lead_zh_hans="这个软件支持插件。")
+        for page in (article, outsider):
+            assert "支持" in client.get(article_url(page, "zh-tw")).content.decode()
+        with committed():
+            computing().articles.add(article)
+        with django_assert_num_queries(0):
+            assert "支持" in client.get(article_url(outsider, "zh-tw")).content.decode()  # still cached
+        with django_assert_num_queries(1):  # purged; served from its re-rendered stored page
+            assert "軟體支援外掛" in client.get(article_url(article, "zh-tw")).content.decode()
+        with committed():
+            computing().articles.remove(article)
+        assert "軟體支持插件" in client.get(article_url(article, "zh-tw")).content.decode()
+
+    def test_turning_the_group_off_and_on_re_renders_the_using_articles(self, committed) -> None:
+        article = ArticleFactory(lead_zh_hans="这个软件支持插件。")
+        with committed():
+            glossary = computing()
+            glossary.articles.add(article)
+        row = ArticleRendering.objects.get(article=article, script="zh-tw")
+        assert "支援" in row.body
+        with committed():
+            glossary.conversion_group = ""
+            glossary.save()
+        row = ArticleRendering.objects.get(article=article, script="zh-tw")
+        assert row.rendered_generation == row.generation and "支持" in row.body and "支援" not in row.body
+        with committed():
+            glossary.conversion_group = "it"
+            glossary.save()
+        assert "支援" in ArticleRendering.objects.get(article=article, script="zh-tw").body
+
+
+def test_the_editors_preview_uses_the_computing_group(editor_client) -> None:
+    article = ArticleFactory(lead_zh_hans="原文")
+    computing().articles.add(article)
+    response = editor_client.post(reverse("admin:articles_article_preview", args=[article.pk]),
+                                  {"title_zh_hans": article.title_zh_hans, "lead_zh_hans": "软件支持插件。"})
+    assert "軟體支援外掛" in response.json()["zh-tw"]

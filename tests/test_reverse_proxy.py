@@ -104,16 +104,16 @@ def test_editors_bypass_the_proxy_and_drafts_never_enter_it(varnish):
 def test_every_variant_is_its_own_proxy_object_and_every_one_is_purged(varnish):
     from tests.conftest import article_url
 
-    article = ArticleFactory(lead_zh_hans="这套软件在网络上传播。")
+    article = ArticleFactory(lead_zh_hans="这套软件在互联网上传播。")
     paths = {v: article_url(article, v) for v in ("zh-hans", "zh-hant", "zh-cn", "zh-tw", "zh-hk")}
     fetch(varnish, paths["zh-tw"])
     status, page, headers = fetch(varnish, paths["zh-tw"])
-    assert headers["X-Cache"] == "HIT" and "這套軟體在網路上傳播。" in page
+    assert headers["X-Cache"] == "HIT" and "這套軟體在網際網路上傳播。" in page
     # A warm zh-tw object is never answered for another variant.
     status, page, headers = fetch(varnish, paths["zh-hk"])
-    assert headers["X-Cache"] == "MISS" and "這套軟件在網絡上傳播。" in page
+    assert headers["X-Cache"] == "MISS" and "這套軟件在互聯網上傳播。" in page
     status, page, headers = fetch(varnish, paths["zh-hant"])
-    assert headers["X-Cache"] == "MISS" and "這套軟件在網絡上傳播。" in page
+    assert headers["X-Cache"] == "MISS" and "這套軟件在互聯網上傳播。" in page
     for path in paths.values():
         fetch(varnish, path)
     article.lead_zh_hans = "这套软件很好用。"

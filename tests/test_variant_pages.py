@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from articles.models import Article, GlossaryTerm
+from articles.models import Article, GlossaryTerm, NamedGlossary
 from articles.serving import invalidation
 from articles.serving.models import ArticleRendering
 from articles.variants import HTML_LANG, LABELS, VARIANTS
@@ -17,7 +17,8 @@ from tests.factories import ArticleFactory, ReferenceFactory, SectionFactory
 pytestmark = pytest.mark.django_db
 
 # Typed in 简体 with mainland words: Taiwan reads 軟體/網路/資訊, Hong Kong 軟件/網絡 (OpenCC's
-# s2twp / s2hkp on these words; checked by hand), 大陆简体 as typed.
+# s2twp / s2hkp on these words; checked by hand), 大陆简体 as typed. A software article: it opts
+# into the built-in conversion group 计算机 (网络 → 網路 and 信息 → 資訊 are computing vocabulary).
 LEAD_HANS = "这套软件在网络上传播信息。"
 LEAD_BY_VARIANT = {
     "zh-hans": "这套软件在网络上传播信息。",
@@ -33,6 +34,7 @@ def software(db) -> Article:
     article = ArticleFactory(title_zh_hans="软件条约", lead_zh_hans=LEAD_HANS)
     ReferenceFactory(article=article, key="a", text_zh_hans="《网络软件年鉴》，网络出版社")
     SectionFactory(article=article, heading_zh_hans="历史", body_zh_hans="见网络。[^a]")
+    NamedGlossary.objects.get(name="计算机", conversion_group="it").articles.add(article)
     return Article.objects.get(pk=article.pk)
 
 
@@ -198,10 +200,10 @@ def test_invalidation_and_purges_cover_every_variant_url(software):
 def test_category_and_listing_pages_in_a_regional_variant(client):
     from tests.factories import CategoryFactory
 
-    category = CategoryFactory(name_zh_hans="网络条约", description_zh_hans="关于网络的条约。")
+    category = CategoryFactory(name_zh_hans="软件条约", description_zh_hans="关于软件的条约。")
     page = client.get(url("zh-tw", "category", slug=category.slug_zh_hant)).content.decode()
-    assert "關於網路的條約。" in page and '<html lang="zh-Hant-TW">' in page
-    assert "關於網絡的條約。" in client.get(url("zh-hk", "category", slug=category.slug_zh_hant)).content.decode()
+    assert "關於軟體的條約。" in page and '<html lang="zh-Hant-TW">' in page
+    assert "關於軟件的條約。" in client.get(url("zh-hk", "category", slug=category.slug_zh_hant)).content.decode()
     for variant in ("zh-cn", "zh-tw", "zh-hk"):
         assert client.get(f"/{variant}/").status_code == 200
     assert client.get("/zh-xx/").status_code == 404

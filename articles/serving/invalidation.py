@@ -242,6 +242,21 @@ def _named_term_changed(sender, instance: NamedGlossaryTerm, raw: bool = False, 
         glossary_changed(instance.glossary.using_articles().values_list("pk", flat=True))
 
 
+def _remember_group(sender, instance: NamedGlossary, raw: bool = False, **kwargs: Any) -> None:
+    """Before a named glossary's save: the built-in conversion group it had (``None`` if new)."""
+    old = NamedGlossary.objects.filter(pk=instance.pk).values_list("conversion_group", flat=True).first() \
+        if instance.pk and not raw else None
+    instance._group_before_save = old
+
+
+def _named_glossary_saved(sender, instance: NamedGlossary, raw: bool = False, created: bool = False,
+                          **kwargs: Any) -> None:
+    # A changed built-in group (计算机's vocabulary on or off) changes every page using the glossary.
+    before = getattr(instance, "_group_before_save", None)
+    if not raw and not created and before is not None and before != instance.conversion_group:
+        glossary_changed(instance.using_articles().values_list("pk", flat=True))
+
+
 def _named_glossary_deleted(sender, instance: NamedGlossary, **kwargs: Any) -> None:
     glossary_changed(instance.using_articles().values_list("pk", flat=True))
 
@@ -287,6 +302,8 @@ def connect_signals() -> None:
     for signal, kind in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(_named_term_changed, sender=NamedGlossaryTerm, dispatch_uid=f"pages-named-term-{kind}")
     pre_delete.connect(_named_glossary_deleted, sender=NamedGlossary, dispatch_uid="pages-named-glossary-delete")
+    pre_save.connect(_remember_group, sender=NamedGlossary, dispatch_uid="pages-named-glossary-group-before")
+    post_save.connect(_named_glossary_saved, sender=NamedGlossary, dispatch_uid="pages-named-glossary-group")
     m2m_changed.connect(_glossary_articles_changed, sender=NamedGlossary.articles.through,
                         dispatch_uid="pages-named-glossary-articles")
     m2m_changed.connect(_glossary_categories_changed, sender=NamedGlossary.categories.through,

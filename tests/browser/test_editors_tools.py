@@ -160,9 +160,9 @@ def test_editor_keeps_a_regional_word_as_written_and_zh_tw_reads_it(page: Page) 
 def test_a_regional_preview_pane_renders_when_the_editor_opens_it(page: Page) -> None:
     """The regional panes are folded and rendered on demand (each is a full render per typing
     pause); opened, 台灣正體 reads Taiwan's vocabulary."""
-    start_an_article(page, "预览测试", "这套软件在网络上传播")
-    expect(page.locator(".preview-pane[data-script='zh-hant'] .preview-page")).to_contain_text("這套軟件在網絡上傳播")
+    start_an_article(page, "预览测试", "这套软件在互联网上传播")
+    expect(page.locator(".preview-pane[data-script='zh-hant'] .preview-page")).to_contain_text("這套軟件在互聯網上傳播")
     taiwan = page.locator(".preview-pane[data-script='zh-tw']")
     expect(taiwan).to_be_hidden()
     page.locator("details.preview-variant summary", has_text="台灣正體").click()
-    expect(taiwan.locator(".preview-page")).to_contain_text("這套軟體在網路上傳播")
+    expect(taiwan.locator(".preview-page")).to_contain_text("這套軟體在網際網路上傳播")
