@@ -43,10 +43,10 @@ words every reader can get. The rule here is MediaWiki's decision, word by word:
 
 Measured on the gold set (685 sentences), the rule takes every computing-vocabulary disagreement
 of history rows out: zh-cn 668 → 674, zh-tw 653 → 667, zh-hk 663 → 669 with the rows' contexts
-(README, "Regional variants"). What it costs: 信息 → 資訊 and 网络 → 網路 (and back) are computing
-vocabulary too — MediaWiki converts only 信息论, 信息时代, 移动网络 … site-wide, and 信息 / 网络
-are ordinary words of both regions (传递信息, 社會網絡) — so a page must opt into 计算机 to read
-資訊 / 網路.
+(README, "Regional variants"). One exception to MediaWiki's choice (:data:`SITE_WIDE_BY_ISSUE`):
+信息 ⇄ 資訊 (and 信息安全, 信息技术 / 資訊科技) are site-wide, because issue 25 names 資訊/信息 with
+軟體/软件 and 計程車/出租车 as the vocabulary every Taiwan reader expects, although MediaWiki
+converts only 信息论, 信息时代 … site-wide. 网络 → 網路 stays in 计算机 (社會網絡 is a Taiwan word too).
 
 The lists are ``articles/data/computing_vocabulary.tsv`` (word lists only, derived once by
 :func:`derive_computing_vocabulary` from OpenCC's ``data/dictionary/TWPhrasesIT.txt``, BYVoid/OpenCC
@@ -102,6 +102,11 @@ def script_phrase_keys() -> list[str]:
                   if len(key) > 1 and "".join(characters.get(char, char) for char in key) != values[0])
 
 
+#: Words site-wide whatever MediaWiki's tables say: issue 25 names 資訊/信息 as vocabulary every
+#: Taiwan reader expects (with 軟體/软件 and 計程車/出租车). Keyed by side, in Simplified.
+SITE_WIDE_BY_ISSUE = {"zh-tw": {"信息", "信息安全", "信息技术"}, "zh-cn": {"资讯", "资讯科技"}}
+
+
 def derive_computing_vocabulary(it_file: Path, to_tw: Path, to_cn: Path) -> list[str]:
     """The lines of :data:`COMPUTING_LIST`: OpenCC's IT keys (``TWPhrasesIT.txt``) marked ``site``
     when MediaWiki's ``toTW.manual`` converts the word too, else ``it``; and the Taiwan words that
@@ -115,6 +120,8 @@ def derive_computing_vocabulary(it_file: Path, to_tw: Path, to_cn: Path) -> list
                 if line.strip() and not line.startswith("#")}
 
     it_keys, tw_site, cn_site = keys(it_file), keys(to_tw), keys(to_cn)
+    tw_site |= SITE_WIDE_BY_ISSUE["zh-tw"]
+    cn_site |= SITE_WIDE_BY_ISSUE["zh-cn"]
     phrases = dump_ocd2("TWPhrases")
     it_values = {fold.convert(v) for k, vs in phrases.items() if fold.convert(k) in it_keys for v in vs}
     other_values = {fold.convert(v) for k, vs in phrases.items() if fold.convert(k) not in it_keys for v in vs}
@@ -133,7 +140,8 @@ COMPUTING_HEADER = """\
 # commit 0435ab44, Apache-2.0, Copyright BYVoid and contributors), in Simplified; zh-cn lines: the Taiwan
 # words only those entries give in the opencc 1.4.2 wheel (the keys of its reverse table TWPhrasesRev).
 # site: MediaWiki's site-wide table also converts the word (maintenance/language/zhtable/toTW.manual for
-# zh-tw lines, toCN.manual for zh-cn lines); it: only articles of the conversion group 计算机 get it.
+# zh-tw lines, toCN.manual for zh-cn lines), or issue 25 names it (信息/资讯: SITE_WIDE_BY_ISSUE); it: only
+# articles of the conversion group 计算机 get it.
 # side<TAB>word<TAB>site|it"""
 
 
