@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import itertools
 import multiprocessing
+import os
 import queue
 import signal
 import sys
@@ -223,7 +224,7 @@ def shares(files: list[Path], jobs: int) -> list[list[Path]]:
     return result
 
 
-def _in_processes(files: list[Path], task: _Task, jobs: int, edited: set[int]) -> Iterator[Outcome]:
+def _in_processes(files: list[Path], task: _Task, jobs: int, edited: set[int], stop: "_StopRequest") -> Iterator[Outcome]:
     """The files' outcomes as ``jobs`` forked processes import their :func:`shares` (each with
     its own connection and transactions); the ids to render are added to ``edited``.
 
@@ -242,9 +243,15 @@ def _in_processes(files: list[Path], task: _Task, jobs: int, edited: set[int]) -
                for share in shares(files, jobs) if share]
     for worker in workers:
         worker.start()
-    running = len(workers)
+    running, forwarded = len(workers), False
     try:
         while running:
+            if stop.requested and not forwarded:
+                # A SIGINT sent to this process alone (a terminal's Ctrl-C reaches them all).
+                for worker in workers:
+                    if worker.is_alive():
+                        os.kill(worker.pid, signal.SIGINT)
+                forwarded = True
             try:
                 item = results.get(timeout=1)
             except queue.Empty:
@@ -348,7 +355,7 @@ class Command(BaseCommand):
             # Stored renderings are built once at the end, in batches (collected_for_bulk).
             with transaction.atomic() if dry_run else contextlib.nullcontext():
                 if jobs > 1:
-                    outcomes = _in_processes(files, task, jobs, edited)
+                    outcomes = _in_processes(files, task, jobs, edited, stop)
                 else:
                     outcomes = _in_this_process(files, task, stop, edited)
                 for number, outcome in enumerate(outcomes, start=1):
