@@ -29,6 +29,7 @@ the lead's opening, then the most recently updated (``ArticleQuerySet.search``).
 from __future__ import annotations
 
 import re
+from itertools import chain
 from operator import add
 
 from django.utils.html import escape
@@ -118,7 +119,7 @@ def _part(text: str) -> tuple[str, str, str]:
     its normalised plain text and that text's tokens, space-separated (a compact form to keep)."""
     plain = plain_text(text)
     normalised = normalise(plain) if plain else ""
-    return plain[:LEAD_CHARS], normalised, " ".join(tokens_of(normalised))
+    return plain[:LEAD_CHARS], normalised, " ".join(sorted(tokens_of(normalised)))
 
 
 # Bounded by the characters of the texts seen (~21 bytes kept per character): a few articles.
@@ -136,13 +137,16 @@ def search_columns(title_hans: str, title_hant: str, texts: list[str]) -> dict[s
     parts = [_parts((text,)) for text in texts]
     titles = [normalise(title) for title in (title_hans, title_hant) if title]
     normalised = [*titles, *(part[1] for part in parts if part[1])]
-    tokens = set().union(*(tokens_of(title) for title in titles), *(part[2].split() for part in parts))
+    # Each token once, in a fixed order: the titles' sorted, then each part's (sorted once, when
+    # memoised). Sorting the whole set again on every save cost 5.5 of 11.7 ms per rebuild of a
+    # real 100,000-character article (24,000 tokens), five times per five-section save.
+    ordered = dict.fromkeys(chain(sorted(set().union(*map(tokens_of, titles))), *(part[2].split() for part in parts)))
     return {
         "search_title": normalise(f"{title_hans}\n{title_hant}"),
         "search_lead": normalise(parts[0][0]) if parts else "",
         "search_document": "\n".join(normalised),
         # Padded with spaces so that SQLite can match a whole token with LIKE '% token %'.
-        "search_tokens": " " + " ".join(sorted(tokens)) + " ",
+        "search_tokens": " " + " ".join(ordered) + " ",
     }
 
 
