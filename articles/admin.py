@@ -39,7 +39,7 @@ from .conversion import title_key, to_simplified, to_traditional
 from .either_script import EitherScriptMixin
 from .forms import AdminLoginForm, ArticleAdminForm, MergeCategoriesForm
 from .models import (Article, ArticleAlias, Category, GlossaryTerm, NamedGlossary, NamedGlossaryTerm, Reference, Section,
-                     Tag)
+                     Tag, saving_whole_articles)
 from .variants import REGIONAL, VARIANTS
 from .wikitext import wikitext_warnings
 
@@ -380,10 +380,13 @@ class ArticleAdmin(CalendarBoundedDates, MarkdownKeepsIndentation, EitherScriptM
             for formset in getattr(request, "glossary_formsets", ()) for f in formset.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("hans")
         ]
-        super().save_model(request, obj, form, change)
+        with saving_whole_articles():  # its derived data is rebuilt with its parts' (save_related)
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
+        # The sections, references and terms saved, then the derived data once (Article.saving_parts).
+        with form.instance.saving_parts():
+            super().save_related(request, form, formsets, change)
         # Wikitext typed by habit is saved as written (it may be meant) but the editor is told.
         for warning in wikitext_warnings(editing.saved_texts(form.instance)):
             messages.warning(request, warning)

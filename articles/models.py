@@ -22,7 +22,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import connection, models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -778,6 +778,21 @@ class Article(SluggedMixin, ScriptSyncedModel):
         if links:
             self._replace_links(texts.link_texts())
 
+    @contextmanager
+    def saving_parts(self) -> Iterator[None]:
+        """Save this article's parts (and the article) inside: each save skips the derived data,
+        rebuilt once at the end, then :data:`parts_saved` is sent. What the admin's form does
+        (the article, then every section, reference and term in one transaction).
+
+        Why: a part's save rebuilds the whole article's search columns, unreviewed count and links
+        (a part saved alone must); a form saving five sections did it six times, and on
+        PostgreSQL each rewrite of the search tokens re-inserts every token into their GIN index —
+        70–240 ms of a 5-section, 100,000-character save of real text, against 12–40 ms once."""
+        with saving_whole_articles():
+            yield
+        self.rebuild_derived()
+        parts_saved.send(sender=Article, article=self)
+
     def rebuild_links(self) -> None:
         """Recompute :class:`ArticleLink` rows from the lead and section texts (both scripts)."""
         self._replace_links(self.part_texts().link_texts())
@@ -1130,6 +1145,12 @@ def saving_whole_articles() -> Iterator[None]:
         yield
     finally:
         _WHOLE_ARTICLE_SAVES.reset(token)
+
+
+#: Sent by :meth:`Article.saving_parts` once the article and the parts saved within it are
+#: written and its derived data rebuilt (``article``): what the parts' own signals would have done
+#: for each — the image usage, the pages to invalidate — is done once, by the receivers.
+parts_saved = Signal()
 
 
 def deleted_with_its_article(signal_kwargs: dict[str, Any]) -> bool:

@@ -65,6 +65,29 @@ def test_editor_logs_in_and_adds_article_with_sections_and_references(client, ed
     assert sorted(t.name for t in article.tags.all()) == ["条约", "苏联"]
 
 
+def test_one_admin_save_rebuilds_the_articles_derived_data_once(admin_client):
+    """The form saves the article, then each section: the search columns are written once, with
+    every section in them (each part's save rewrote them: six times for five sections, issue 24)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = _add_article(admin_client, title_zh_hans="五节条约", lead_zh_hans="导言。", status="published")
+    with_inline_rows(data, "sections", [
+        {"position": str(n), "level": "2", "heading_zh_hans": f"第{n}节",
+         "body_zh_hans": f"第{n}节正文，提及[[条约{n}]]与[[File:图{n}.png]]，头发。"} for n in range(5)])
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 302
+    rewrites = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith("UPDATE")
+                and "search_tokens" in q["sql"]]
+    assert len(rewrites) == 1
+    article = Article.objects.get(title_zh_hans="五节条约")
+    assert all(f"第{n}节正文" in article.search_document for n in range(5))
+    assert sorted(article.outgoing_links.values_list("target_key", flat=True)) == [f"条约{n}" for n in range(5)]
+    assert article.unreviewed_characters == article.count_unreviewed_characters() > 0
+    assert sorted(article.figure_images.values_list("name", flat=True)) == [f"图{n}.png" for n in range(5)]
+
+
 def test_editing_in_traditional_fills_simplified(editor_client):
     article = ArticleFactory(title_zh_hans="条约", lead_zh_hans="历史")
     url = reverse("admin:articles_article_change", args=[article.pk])

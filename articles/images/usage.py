@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from articles.models import Article, Section, deleted_with_its_article, part_signals_deferred
+from articles.models import Article, Section, deleted_with_its_article, part_signals_deferred, parts_saved
 
 from .markup import figure_names
 from .models import Image
@@ -81,6 +81,10 @@ def _section_deleted(sender, instance: Section, **kwargs) -> None:
             sync_article_images(article)
 
 
+def _parts_saved(sender, article: Article, **kwargs) -> None:
+    sync_article_images(article)  # the sections' own signals were off (Article.saving_parts)
+
+
 def _image_deleted(sender, instance: Image, **kwargs) -> None:
     # Files go once the deletion is committed (a rolled-back delete keeps its files).
     transaction.on_commit(instance.delete_files_if_unshared)
@@ -91,3 +95,4 @@ def connect_signals() -> None:
     post_save.connect(_article_saved, sender=Article, dispatch_uid="images-article-saved")
     post_save.connect(_section_saved, sender=Section, dispatch_uid="images-section-saved")
     post_delete.connect(_section_deleted, sender=Section, dispatch_uid="images-section-deleted")
+    parts_saved.connect(_parts_saved, sender=Article, dispatch_uid="images-parts-saved")

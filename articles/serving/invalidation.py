@@ -35,7 +35,7 @@ from ..variants import REGIONAL, SCRIPT_OF, VARIANTS
 from ..images.models import Image
 from ..models import (Article, ArticleAlias, ArticleSlugRedirect, Category, GlossaryTerm, NamedGlossary,
                       NamedGlossaryTerm, Reference, Section, Tag, TaggedArticle, deleted_with_its_article, field_name,
-                      part_signals_deferred)
+                      part_signals_deferred, parts_saved)
 from . import pages, renderings
 
 
@@ -133,6 +133,11 @@ def _article_changed(sender, instance: Article, raw: bool = False, **kwargs: Any
         return
     linking = Article.objects.linking_to(titles).values_list("pk", flat=True)
     after_commit({instance.pk, *linking}, slugs, edited=[instance.pk], feed=feed)
+
+
+def _parts_saved(sender, article: Article, **kwargs: Any) -> None:
+    # Article.saving_parts: the parts' own signals were off; their article's pages once.
+    after_commit([article.pk], edited=[article.pk])
 
 
 def _part_changed(sender, instance, raw: bool = False, **kwargs: Any) -> None:
@@ -286,6 +291,7 @@ def _glossary_categories_changed(sender, instance, action: str, reverse: bool, p
 
 def connect_signals() -> None:
     pre_save.connect(_remember_before_save, sender=Article, dispatch_uid="pages-article-before")
+    parts_saved.connect(_parts_saved, sender=Article, dispatch_uid="pages-parts-saved")
     for signal in (post_save, post_delete):
         kind = "save" if signal is post_save else "delete"
         signal.connect(_article_changed, sender=Article, dispatch_uid=f"pages-article-{kind}")
