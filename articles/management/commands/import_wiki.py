@@ -32,9 +32,10 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import reversion
+from asgiref.local import Local
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, OperationalError, connection, connections, transaction
 from tqdm import tqdm
@@ -195,11 +196,33 @@ def _in_this_process(files: list[Path], task: _Task, stop: "_StopRequest", edite
             edited |= collected
 
 
+#: What a worker inherited from its parent and must never use nor close (see
+#: :func:`_forget_inherited_connections`). Kept referenced: a worker ends with ``os._exit``, so
+#: nothing here is ever finalised.
+_INHERITED: list[Any] = []
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked worker, before any query: fresh connection wrappers and pools for this process.
+
+    The parent closes its connections before the fork, but only those of its own thread and
+    context: a wrapper opened elsewhere (another thread, a greenlet such as Playwright's in the
+    browser tests) stayed open, and both workers found it and shared one PostgreSQL session
+    ("connection in transaction status INTRANS"). Closing it here would end the *parent's*
+    session on the shared socket, so it is only forgotten."""
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    _INHERITED.extend((connections._connections, dict(DatabaseWrapper._connection_pools)))
+    connections._connections = Local(connections.thread_critical)
+    DatabaseWrapper._connection_pools.clear()
+
+
 def _worker(files: list[Path], task: _Task, results) -> None:
     """A worker process of ``--jobs``: imports its share, sends each outcome, then the ids to
     render and ``None``. Ctrl-C reaches it too: it stops after the file it is saving."""
     stop = _StopRequest()
     edited: set[int] = set()
+    _forget_inherited_connections()
     try:
         for outcome in _in_this_process(files, task, stop, edited, retries=2):
             results.put(outcome)
