@@ -23,7 +23,6 @@ from django.db import connection, models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +33,7 @@ from . import conversion, conversion_review, lookups, search  # noqa: F401 — l
 from .conversion import HANS, HANT
 from .scripts import current_script
 from .slugs import TitleSlugField, title_slug
+from .url_memo import url_for
 from .text import has_control_characters, with_newlines, without_control_characters
 from .wikilinks import wikilink_targets
 
@@ -330,7 +330,7 @@ class Category(SluggedMixin, ScriptSyncedModel):
         return self.name or self.name_zh_hans or self.name_zh_hant or ""
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return url_for("articles:category", slug=self.slug)  # reverse(), remembered (url_memo)
 
     def ancestors(self) -> list["Category"]:
         """Parents from the root down, following ``parent`` (one query per level)."""
@@ -455,7 +455,7 @@ class Tag(TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return url_for("articles:tag", slug=self.slug)  # reverse(), remembered (url_memo)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -693,7 +693,7 @@ class Article(SluggedMixin, ScriptSyncedModel):
         return self.title or self.title_zh_hans or self.title_zh_hant or ""
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:article", kwargs={"slug": self.slug})
+        return url_for("articles:article", slug=self.slug)  # reverse(), remembered (url_memo)
 
     @property
     def is_published(self) -> bool:

@@ -28,7 +28,6 @@ import re
 from dataclasses import dataclass, field
 
 import nh3
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
@@ -43,6 +42,7 @@ from .conversion import HANT, title_key  # noqa: F401  (THE title normalisation;
 from .images.markup import figure_names, is_figure_target, parse_figure
 from .mathml import MATHML_ATTRIBUTES, MATHML_TAGS, math_rule, render_math
 from .scripts import LABELS, parse_variants, rule_text
+from .url_memo import url_for
 from .wikilinks import create_article_url, wikilink_targets
 
 # UI strings emitted by the renderer (lazy: rendered in the reader's script at use).
@@ -472,7 +472,7 @@ def resolve_titles(targets: set[str], script: str, rows: list[tuple] | None = No
     by_slug: dict[str, str] = {}
     by_alias: dict[str, str] = {}
     for title_hans, title_hant, slug_hans, slug_hant, alias_key in rows:
-        url = reverse("articles:article", kwargs={"slug": (slug_hans, slug_hant)[wanted]})
+        url = url_for("articles:article", slug=(slug_hans, slug_hant)[wanted])
         for title in (title_hans, title_hant):
             by_title.setdefault(title_key(title), url)
         for other_slug in (slug_hans, slug_hant):

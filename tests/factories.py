@@ -72,3 +72,17 @@ class EditorFactory(UserFactory):
         if create:
             self.groups.add(Group.objects.get(name="Editors"))
             self.save()
+
+
+def article_with_parts(size: int) -> Article:
+    """An article with ``size`` sections (each citing a reference and linking), references,
+    visible categories and tags; its lead links to ``size`` titles, of which only the first
+    (目标0) is an article: one blue link, the rest red."""
+    article = ArticleFactory(lead_zh_hans="".join(f"[[目标{i}]]" for i in range(size)))
+    for i in range(size):
+        SectionFactory(article=article, position=i, body_zh_hans=f"正文[^{i}]，见[[目标{i}]]。")
+        ReferenceFactory(article=article, key=str(i))
+        article.categories.add(CategoryFactory())
+        article.tags.add(f"标签{i}")
+    ArticleFactory(title_zh_hans="目标0")
+    return article

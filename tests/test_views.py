@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from articles.models import Article
 from tests.conftest import article_url, url
-from tests.factories import ArticleFactory, CategoryFactory, ReferenceFactory, SectionFactory
+from tests.factories import ArticleFactory, CategoryFactory, ReferenceFactory, SectionFactory, article_with_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -166,13 +166,7 @@ class TestArticlePage:
 
     @pytest.mark.parametrize("size", [1, 30])
     def test_query_count_does_not_grow_with_content(self, client, django_assert_num_queries, size):
-        article = ArticleFactory(lead_zh_hans="".join(f"[[目标{i}]]" for i in range(size)))
-        for i in range(size):
-            SectionFactory(article=article, position=i, body_zh_hans=f"正文[^{i}]，见[[目标{i}]]。")
-            ReferenceFactory(article=article, key=str(i))
-            article.categories.add(CategoryFactory())
-            article.tags.add(f"标签{i}")
-        ArticleFactory(title_zh_hans="目标0")
+        article = article_with_parts(size)
         # stored rendering (out of date), article, sections, references, categories, tags, link
         # targets, (with red links: when one turns blue by itself), then the rendering is stored
         with django_assert_num_queries(8 + (size > 1)):

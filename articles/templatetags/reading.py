@@ -1,6 +1,8 @@
 """Template helpers for the reading pages."""
 from django import template
 
+from .. import url_memo
+
 register = template.Library()
 
 
@@ -16,3 +18,11 @@ def create_article_url(title: str) -> str:
     from ..wikilinks import create_article_url as url
 
     return url(title)
+
+
+@register.simple_tag
+def memo_url(viewname: str, **kwargs) -> str:
+    """``{% memo_url 'articles:feed' %}``: ``{% url %}``, remembered (``articles/url_memo.py``). The
+    header, the footer and an article's footer build the same URLs on every page (five
+    ``reverse()`` calls, ~2 % of a full render's CPU; issue 24). Escaped like ``{% url %}``."""
+    return url_memo.url_for(viewname, **kwargs)
